@@ -1,0 +1,50 @@
+# Fashion-MNIST (embedded; `bash tools/setup.sh` puts it in data_root),
+# resized 28 -> 32 px and repeated to 3 channels.
+dataset_type = 'LocalFashionMNIST'
+data_root = 'data/fashion_mnist'
+img_size = 32
+data_preprocessor = dict(
+    type='SelfSupDataPreprocessor',
+    mean=[72.94, 72.94, 72.94],  # Fashion-MNIST pixel mean / std (0-255)
+    std=[90.02, 90.02, 90.02])
+
+train_pipeline = [
+    dict(type='Resize', scale=(img_size, img_size), interpolation='bicubic'),
+    dict(type='GrayToRGB'),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='Resize', scale=(img_size, img_size), interpolation='bicubic'),
+    dict(type='GrayToRGB'),
+    dict(type='PackInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type=dataset_type, data_root=data_root, test_mode=False,
+                 pipeline=train_pipeline))
+# Validation during training: the first 2,000 test images; tools/test.py
+# scores the whole 10,000-image test split.
+val_dataloader = dict(
+    batch_size=200,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
+                 indices=2000, pipeline=test_pipeline))
+test_dataloader = dict(
+    batch_size=200,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='default_collate'),
+    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
+                 pipeline=test_pipeline))
+val_evaluator = dict(type='PSNR')
+test_evaluator = val_evaluator

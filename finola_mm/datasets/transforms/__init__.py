@@ -1,0 +1,3 @@
+from .gray_to_rgb import GrayToRGB
+
+__all__ = ['GrayToRGB']

@@ -1,0 +1,3 @@
+from .psnr import PSNR
+
+__all__ = ['PSNR']

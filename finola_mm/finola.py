@@ -1,0 +1,220 @@
+"""FINOLA: First-Order Norm+Linear Autoregression (arXiv 2310.12976).
+
+One vector q grows a whole latent map z with two matrices A and B shared by
+every image and position::
+
+    z(x+1, y) = z(x, y) + A ẑ(x, y)
+    z(x, y+1) = z(x, y) + B ẑ(x, y)
+    ẑ = (z - mean_C(z)) / std_C(z)          # over channels, no affine
+
+q sits at the centre (H//2, W//2). The parallel scheme grows the centre line
+along the first axis, then every line along the second axis at once. The
+positive and negative directions run together in one batched matmul, so a
+map takes max(H//2, W//2)-ish sequential steps per axis, not H*W.
+
+Multi-path FINOLA splits q of size M*C into M seeds of size C that share A and
+B, grows each, and aggregates the M maps (a sum of PDE solutions is one).
+
+This module has no registry and no config: it is the maths. The registered
+neck in ``finola_mm.models.necks`` wraps it.
+"""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+AXIS_ORDERS = ('yx', 'xy')
+NEGATIVE_STEPS = ('mirror', 'separate')
+AGGREGATIONS = ('sum', 'mean')
+
+
+def channel_norm(z: Tensor, eps: float) -> Tensor:
+    """ẑ: normalise over the last (channel) dim, no learned affine.
+
+    ``std`` is the biased one, as in LayerNorm: ẑ = (z - μ) / sqrt(σ² + eps).
+    """
+    return F.layer_norm(z, z.shape[-1:], eps=eps)
+
+
+def grow_line(seed: Tensor, step: Tensor, step_neg: Tensor, n_pos: int,
+              n_neg: int, eps: float) -> Tensor:
+    """Grow a 1-D line of latents from a seed in both directions.
+
+    Forward: z[i+1] = z[i] + ẑ[i] @ step.T; backward: z[i-1] = z[i] + ẑ[i] @
+    step_neg.T. Both directions advance together in one batched matmul.
+
+    Args:
+        seed (Tensor): (..., C), the latent at the line's anchor.
+        step (Tensor): (C, C) matrix for the positive direction.
+        step_neg (Tensor): (C, C) matrix for the negative direction.
+        n_pos (int): steps toward +index.
+        n_neg (int): steps toward -index.
+        eps (float): norm epsilon.
+
+    Returns:
+        Tensor: (..., n_neg + 1 + n_pos, C), index n_neg holds the seed.
+    """
+    lead, C = seed.shape[:-1], seed.shape[-1]
+    flat = seed.reshape(-1, C)                           # (R, C)
+    mats = torch.stack([step.t(), step_neg.t()])         # (2, C, C)
+    z = torch.stack([flat, flat])                        # (2, R, C)
+    pos, neg = [], []
+    for i in range(max(n_pos, n_neg)):
+        z = torch.baddbmm(z, channel_norm(z, eps), mats)  # (2, R, C)
+        if i < n_pos:
+            pos.append(z[0])
+        if i < n_neg:
+            neg.append(z[1])
+    line = torch.stack(neg[::-1] + [flat] + pos, dim=1)  # (R, L, C)
+    return line.reshape(*lead, line.shape[1], C)
+
+
+def finola_grow(q: Tensor,
+                A: Tensor,
+                B: Tensor,
+                height: int,
+                width: int,
+                A_neg: Optional[Tensor] = None,
+                B_neg: Optional[Tensor] = None,
+                axis_order: str = 'yx',
+                eps: float = 1e-6) -> Tensor:
+    """Grow an (N, C, H, W) latent map from single-path seeds q (N, C).
+
+    Args:
+        q (Tensor): (N, C) initial conditions, placed at (H//2, W//2).
+        A (Tensor): (C, C) step matrix along x (width).
+        B (Tensor): (C, C) step matrix along y (height).
+        height (int): H >= 1.
+        width (int): W >= 1.
+        A_neg, B_neg (Tensor, optional): matrices for steps toward -x / -y.
+            None means the PDE's mirror, -A / -B.
+        axis_order (str): 'yx' grows the centre column along y, then all rows
+            along x (the paper's scheme); 'xy' the transpose.
+        eps (float): norm epsilon.
+
+    Returns:
+        Tensor: (N, C, H, W).
+    """
+    if height < 1 or width < 1:
+        raise ValueError(f'FINOLA map size must be at least 1x1, got '
+                         f'height={height}, width={width}; set the latent '
+                         f'size to positive integers.')
+    if axis_order not in AXIS_ORDERS:
+        raise ValueError(f'axis_order must be one of {AXIS_ORDERS}, '
+                         f'got {axis_order!r}.')
+    A_neg = -A if A_neg is None else A_neg
+    B_neg = -B if B_neg is None else B_neg
+    cy, cx = height // 2, width // 2
+    y_steps = (height - 1 - cy, cy)                      # (+y, -y)
+    x_steps = (width - 1 - cx, cx)                       # (+x, -x)
+    if axis_order == 'yx':
+        col = grow_line(q, B, B_neg, *y_steps, eps)      # (N, H, C)
+        z = grow_line(col, A, A_neg, *x_steps, eps)      # (N, H, W, C)
+        return z.permute(0, 3, 1, 2)
+    row = grow_line(q, A, A_neg, *x_steps, eps)          # (N, W, C)
+    z = grow_line(row, B, B_neg, *y_steps, eps)          # (N, W, H, C)
+    return z.permute(0, 3, 2, 1)
+
+
+def multipath_finola_grow(q: Tensor,
+                          num_paths: int,
+                          A: Tensor,
+                          B: Tensor,
+                          height: int,
+                          width: int,
+                          aggregation: str = 'sum',
+                          **kwargs) -> Tensor:
+    """Multi-path FINOLA: q (N, M*C) -> M maps sharing A, B -> (N, C, H, W).
+
+    ``kwargs`` go to :func:`finola_grow`.
+    """
+    N, MC = q.shape
+    if num_paths < 1 or MC % num_paths:
+        raise ValueError(f'q has {MC} channels, which is not divisible by '
+                         f'num_paths={num_paths}; make the encoder output '
+                         f'num_paths * channels.')
+    C = MC // num_paths
+    if A.shape != (C, C) or B.shape != (C, C):
+        raise ValueError(f'q of size {MC} over {num_paths} paths needs '
+                         f'{C}x{C} matrices, got A {tuple(A.shape)} and B '
+                         f'{tuple(B.shape)}.')
+    if aggregation not in AGGREGATIONS:
+        raise ValueError(f'aggregation must be one of {AGGREGATIONS}, '
+                         f'got {aggregation!r}.')
+    z = finola_grow(q.reshape(N * num_paths, C), A, B, height, width,
+                    **kwargs)                            # (N*M, C, H, W)
+    z = z.reshape(N, num_paths, C, height, width)
+    return z.sum(1) if aggregation == 'sum' else z.mean(1)
+
+
+class FINOLA(nn.Module):
+    """The FINOLA operator with its learned matrices.
+
+    Args:
+        channels (int): C, the size of one path's seed and of the map.
+        num_paths (int): M; q has M*C channels. Defaults to 1.
+        negative_steps (str): 'mirror' uses -A/-B toward -x/-y (the PDE);
+            'separate' learns two more matrices. Defaults to 'mirror'.
+        axis_order (str): 'yx' (paper) or 'xy'. Defaults to 'yx'.
+        aggregation (str): how M maps combine, 'sum' (paper) or 'mean'.
+        eps (float): norm epsilon. Defaults to 1e-6.
+        init_std (float): std of the matrices' normal init, scaled by
+            1/sqrt(C) so a step changes z by O(init_std). Defaults to 0.1.
+    """
+
+    def __init__(self,
+                 channels: int,
+                 num_paths: int = 1,
+                 negative_steps: str = 'mirror',
+                 axis_order: str = 'yx',
+                 aggregation: str = 'sum',
+                 eps: float = 1e-6,
+                 init_std: float = 0.1) -> None:
+        super().__init__()
+        for name, value, allowed in (
+            ('negative_steps', negative_steps, NEGATIVE_STEPS),
+            ('axis_order', axis_order, AXIS_ORDERS),
+            ('aggregation', aggregation, AGGREGATIONS)):
+            if value not in allowed:
+                raise ValueError(f'FINOLA {name} must be one of {allowed}, '
+                                 f'got {value!r}.')
+        if channels < 1 or num_paths < 1:
+            raise ValueError(f'FINOLA needs channels >= 1 and num_paths >= 1,'
+                             f' got channels={channels}, '
+                             f'num_paths={num_paths}.')
+        self.channels, self.num_paths = channels, num_paths
+        self.axis_order, self.aggregation, self.eps = axis_order, aggregation, eps
+        self.negative_steps = negative_steps
+        std = init_std / channels**0.5
+        self.A = nn.Parameter(torch.randn(channels, channels) * std)
+        self.B = nn.Parameter(torch.randn(channels, channels) * std)
+        if negative_steps == 'separate':
+            self.A_neg = nn.Parameter(torch.randn(channels, channels) * std)
+            self.B_neg = nn.Parameter(torch.randn(channels, channels) * std)
+        else:
+            self.A_neg = self.B_neg = None
+
+    @property
+    def in_channels(self) -> int:
+        """Size of q: M*C."""
+        return self.channels * self.num_paths
+
+    def forward(self, q: Tensor, height: int, width: int) -> Tensor:
+        """q (N, M*C) -> latent map (N, C, height, width)."""
+        if q.dim() != 2 or q.shape[1] != self.in_channels:
+            raise ValueError(
+                f'FINOLA expects q of shape (N, {self.in_channels}) '
+                f'(num_paths={self.num_paths} x channels={self.channels}), '
+                f'got {tuple(q.shape)}; set the encoder/pool output to '
+                f'{self.in_channels}.')
+        return multipath_finola_grow(
+            q, self.num_paths, self.A, self.B, height, width,
+            aggregation=self.aggregation, A_neg=self.A_neg, B_neg=self.B_neg,
+            axis_order=self.axis_order, eps=self.eps)
+
+    def extra_repr(self) -> str:
+        return (f'channels={self.channels}, num_paths={self.num_paths}, '
+                f'negative_steps={self.negative_steps!r}, '
+                f'axis_order={self.axis_order!r}, '
+                f'aggregation={self.aggregation!r}')

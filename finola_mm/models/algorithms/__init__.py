@@ -1,0 +1,3 @@
+from .finola_autoencoder import FINOLAAutoencoder
+
+__all__ = ['FINOLAAutoencoder']

@@ -1,0 +1,68 @@
+"""The FINOLA image autoencoder (paper section 3; FINOLA.md section 1)."""
+from typing import Dict, List, Optional
+
+import torch
+from torch import Tensor
+
+from mmpretrain.models.selfsup import BaseSelfSupervisor
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+@MODELS.register_module()
+class FINOLAAutoencoder(BaseSelfSupervisor):
+    """Encoder -> q -> FINOLA -> decoder -> pixels, trained end to end.
+
+    `Exploring Invariance in Images through One-way Wave Equations
+    <https://arxiv.org/abs/2310.12976>`_.
+
+    Components: ``backbone`` is any MMPretrain backbone ending in a feature
+    map; ``neck`` is :class:`FINOLANeck` (pool, FINOLA, decoder); ``head`` is
+    :class:`PixelReconstructionHead`. ``predict`` returns reconstructions in
+    pixel units (0-255) for the PSNR metric.
+    """
+
+    def loss(self, inputs: Tensor, data_samples: List[DataSample],
+             **kwargs) -> Dict[str, Tensor]:
+        """inputs (N, 3, H, W), normalised -> {'loss': scalar}."""
+        self._check_image_size(inputs)
+        pred = self.neck(self.backbone(inputs))
+        return dict(loss=self.head.loss(pred, inputs))
+
+    def predict(self, inputs: Tensor,
+                data_samples: Optional[List[DataSample]] = None,
+                **kwargs) -> List[DataSample]:
+        """Reconstruct; store ``pred_img`` and ``gt_img`` (3, H, W), 0-255."""
+        self._check_image_size(inputs)
+        pred = self.to_pixels(self.neck(self.backbone(inputs)))
+        gt = self.to_pixels(inputs)
+        data_samples = data_samples or [DataSample() for _ in inputs]
+        for sample, p, g in zip(data_samples, pred, gt):
+            sample.set_field(p, 'pred_img', field_type='data')
+            sample.set_field(g, 'gt_img', field_type='data')
+        return data_samples
+
+    def forward(self, inputs: Tensor,
+                data_samples: Optional[List[DataSample]] = None,
+                mode: str = 'tensor'):
+        """Adds ``mode='predict'`` to :class:`BaseSelfSupervisor`."""
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        return super().forward(inputs, data_samples, mode)
+
+    def to_pixels(self, images: Tensor) -> Tensor:
+        """Undo the data preprocessor's normalisation; clamp to [0, 255]."""
+        pre = self.data_preprocessor
+        if getattr(pre, '_enable_normalize', False):
+            images = images * pre.std + pre.mean
+        return images.clamp(0, 255)
+
+    def _check_image_size(self, inputs: Tensor) -> None:
+        expected = tuple(self.neck.img_size)
+        if tuple(inputs.shape[-2:]) != expected:
+            raise ValueError(
+                f'Images are {tuple(inputs.shape[-2:])} but the FINOLA neck '
+                f'decodes {expected} (latent {self.neck.latent_size} x '
+                f'upsampling). Resize the images to {expected} in the '
+                f'pipeline, or set model.neck.img_size / latent_size / '
+                f'decoder_channels to match the images.')

@@ -1,0 +1,3 @@
+from .reconstruction_head import PixelReconstructionHead
+
+__all__ = ['PixelReconstructionHead']

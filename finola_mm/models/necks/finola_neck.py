@@ -1,0 +1,73 @@
+"""The FINOLA neck: backbone features -> q -> FINOLA latent map -> pixels."""
+from typing import Optional, Sequence, Tuple, Union
+
+from mmengine.model import BaseModule
+from torch import Tensor
+
+from mmpretrain.registry import MODELS
+from finola_mm.finola import FINOLA
+from ..utils import AttentionPool
+from .conv_decoder import ConvDecoder
+
+
+def _pair(size: Union[int, Sequence[int]]) -> Tuple[int, int]:
+    return (size, size) if isinstance(size, int) else tuple(size)
+
+
+@MODELS.register_module()
+class FINOLANeck(BaseModule):
+    """Pool the encoder's last feature map to q, grow it with FINOLA, decode.
+
+    Args:
+        in_channels (int): channels of the backbone's last output.
+        channels (int): C, channels of one FINOLA path and of the map.
+        num_paths (int): M, paths sharing A and B; q has M*C entries.
+            Defaults to 1.
+        latent_size (int | tuple): (h, w) of the grown map. Defaults to 8.
+        img_size (int | tuple): (H, W) of the images; must equal
+            latent_size * 2**(len(decoder_channels) - 1). Defaults to 32.
+        decoder_channels (Sequence[int]): widths of :class:`ConvDecoder`.
+        out_channels (int): image channels. Defaults to 3.
+        pool_heads (int): heads of the attention pool. Defaults to 8.
+        finola_cfg (dict): options of :class:`finola_mm.finola.FINOLA`
+            (negative_steps, axis_order, aggregation, eps, init_std).
+        decoder_cfg (dict): other options of :class:`ConvDecoder`.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 channels: int,
+                 num_paths: int = 1,
+                 latent_size: Union[int, Sequence[int]] = 8,
+                 img_size: Union[int, Sequence[int]] = 32,
+                 decoder_channels: Sequence[int] = (256, 128, 64),
+                 out_channels: int = 3,
+                 pool_heads: int = 8,
+                 finola_cfg: dict = dict(),
+                 decoder_cfg: dict = dict(),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.latent_size, self.img_size = _pair(latent_size), _pair(img_size)
+        factor = 2**(len(decoder_channels) - 1)
+        decoded = tuple(s * factor for s in self.latent_size)
+        if decoded != self.img_size:
+            raise ValueError(
+                f'Image size {self.img_size} does not fit the decoder: a '
+                f'{self.latent_size} latent map upsampled {factor}x gives '
+                f'{decoded}. Set img_size to {decoded}, or pick latent_size '
+                f'and decoder_channels (one entry per 2x) so that latent_size'
+                f' * 2**(len(decoder_channels)-1) equals the image size.')
+        self.pool = AttentionPool(in_channels, channels * num_paths,
+                                  pool_heads)
+        self.finola = FINOLA(channels, num_paths, **finola_cfg)
+        self.decoder = ConvDecoder(channels, decoder_channels, out_channels,
+                                   **decoder_cfg)
+
+    def grow_latent(self, feats: Tuple[Tensor, ...]) -> Tensor:
+        """Backbone outputs -> FINOLA latent map (N, C, h, w)."""
+        q = self.pool(feats[-1])                          # (N, M*C)
+        return self.finola(q, *self.latent_size)          # (N, C, h, w)
+
+    def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
+        """Backbone outputs -> reconstructed pixels (N, out, H, W)."""
+        return self.decoder(self.grow_latent(feats))

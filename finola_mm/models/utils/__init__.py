@@ -1,0 +1,3 @@
+from .attention_pool import AttentionPool
+
+__all__ = ['AttentionPool']

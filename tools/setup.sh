@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One-shot set-up on a fresh machine: venv, pinned OpenMMLab stack (mmcv built
+# from source with its CPU ops), the embedded Fashion-MNIST dataset, and
+# finola_mm itself in editable mode. Safe to re-run: finished steps are skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+PY=${PYTHON:-python3.11}
+DATA_DIR=${FINOLA_DATA:-data/fashion_mnist}
+
+log() { echo "[setup $(date +%H:%M:%S)] $*"; }
+
+# 1. Embedded dataset: Debian's dataset-fashion-mnist, gunzipped where
+#    mmpretrain.datasets.FashionMNIST reads it.
+FMNIST_SRC=/usr/share/datasets/fashion-mnist
+if [ ! -f "$FMNIST_SRC/train-images-idx3-ubyte.gz" ]; then
+  log "installing dataset-fashion-mnist (apt)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq dataset-fashion-mnist
+fi
+mkdir -p "$DATA_DIR"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  [ -s "$DATA_DIR/$f" ] || { gunzip -c "$FMNIST_SRC/$f.gz" > "$DATA_DIR/$f.tmp" && mv "$DATA_DIR/$f.tmp" "$DATA_DIR/$f"; }
+done
+log "Fashion-MNIST ready in $DATA_DIR"
+
+# 2. venv and the pinned stack.
+[ -x "$VENV/bin/python" ] || { log "creating $VENV"; $PY -m venv "$VENV"; }
+PIP="$VENV/bin/python -m pip"
+$PIP install -q --upgrade pip wheel ninja
+log "torch + torchvision"
+$PIP install -q torch==2.14.1 torchvision==0.29.1
+$PIP install -q 'setuptools>=77,<82'
+if ! "$VENV/bin/python" -c 'import mmcv.ops' 2>/dev/null; then
+  # mmcv 2.1.0 ships only an sdist, and its setup.py compiles with -std=c++17;
+  # torch 2.14's headers need C++20. Patch that one flag, build from the
+  # patched tree (never from pip's wheel cache, which ignores the torch version).
+  log "building mmcv 2.1.0 from source with CPU ops (about 10 minutes on 2 cores)"
+  SRC=$(mktemp -d)
+  $PIP download -q --no-deps --no-binary :all: --no-build-isolation mmcv==2.1.0 -d "$SRC"
+  tar xzf "$SRC"/mmcv-2.1.0.tar.gz -C "$SRC"
+  sed -i 's/-std=c++17/-std=c++20/g' "$SRC"/mmcv-2.1.0/setup.py
+  MAX_JOBS=${MAX_JOBS:-$(nproc)} $PIP install -q --no-cache-dir --no-build-isolation "$SRC"/mmcv-2.1.0
+  rm -rf "$SRC"
+fi
+log "rest of requirements.txt"
+$PIP install -q -r requirements.txt
+# transformers breaks mmpretrain's multimodal imports; keep it out.
+$PIP uninstall -y -q transformers 2>/dev/null || true
+$PIP install -q --no-build-isolation --no-deps -e .
+"$VENV/bin/python" -c 'import finola_mm, mmcv.ops, mmdet, mmpretrain; print("finola_mm", finola_mm.__version__, "ready")'
+log "done"
