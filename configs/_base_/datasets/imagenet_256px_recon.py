@@ -17,7 +17,12 @@ test_pipeline = [
     dict(type='CenterCrop', crop_size=img_size),
     dict(type='PackInputs'),
 ]
-train_dataloader = dict(batch_size=64, dataset=dict(pipeline=train_pipeline))
+# `collate_fn` is redefined because dicts inherited through `mmpretrain::`
+# carry a `_scope_` key that MMEngine would pass to default_collate.
+train_dataloader = dict(
+    batch_size=64,
+    collate_fn=dict(_delete_=True, type='default_collate'),
+    dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
     num_workers=8,

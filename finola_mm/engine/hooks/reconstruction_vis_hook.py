@@ -41,11 +41,13 @@ class ReconstructionVisHook(Hook):
         outputs = list(outputs or [])[:self.num_images]
         if not outputs or 'pred_img' not in outputs[0]:
             return
+        ncol = min(self.nrow, len(outputs))
+        outputs = outputs[:len(outputs) // ncol * ncol]  # full rows only
         rows = []
-        for start in range(0, len(outputs), self.nrow):
-            chunk = outputs[start:start + self.nrow]
+        for start in range(0, len(outputs), ncol):
+            chunk = outputs[start:start + ncol]
             rows += [s.gt_img for s in chunk] + [s.pred_img for s in chunk]
-        grid = make_grid(torch.stack(rows).float().cpu(), nrow=self.nrow,
+        grid = make_grid(torch.stack(rows).float().cpu(), nrow=ncol,
                          padding=2, pad_value=255)
         img = grid.round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
         path = osp.join(runner.work_dir, 'reconstructions',

@@ -1,0 +1,105 @@
+"""The FINOLA autoencoder: loss, overfitting, predictions, size errors."""
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.config import Config
+
+from conftest import FMNIST_ROOT, MAIN_CONFIG
+from finola_mm.datasets import LocalFashionMNIST
+from mmpretrain.registry import MODELS
+from finola_mm.models import FINOLANeck
+
+
+def small_model(**neck):
+    cfg = Config.fromfile(MAIN_CONFIG).model
+    cfg.neck.update(channels=32, decoder_channels=(32, 16, 16), **neck)
+    cfg.data_preprocessor = dict(type='SelfSupDataPreprocessor',
+                                 mean=[127.5] * 3, std=[64.] * 3)
+    return MODELS.build(cfg)
+
+
+def batch(n=4, size=32):
+    """The first n Fashion-MNIST test images, resized, as 3-channel uint8."""
+    ds = LocalFashionMNIST(data_root=FMNIST_ROOT, test_mode=True)
+    imgs = torch.stack([torch.from_numpy(ds[i]['img'].copy())
+                        for i in range(n)]).float()[:, None]
+    imgs = F.interpolate(imgs, size=(size, size), mode='bilinear')
+    return dict(inputs=imgs.round().clamp(0, 255).to(torch.uint8).expand(
+        -1, 3, -1, -1).contiguous(), data_samples=None)
+
+
+def test_loss_decreases_when_overfitting_a_fixed_batch():
+    torch.manual_seed(0)
+    model = small_model()
+    data = model.data_preprocessor(batch(), training=True)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(30):
+        loss = model(**data, mode='loss')['loss']
+        assert torch.isfinite(loss)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_every_part_receives_gradient():
+    model = small_model(num_paths=2)
+    data = model.data_preprocessor(batch(), training=True)
+    model(**data, mode='loss')['loss'].backward()
+    for name in ('neck.finola.A', 'neck.finola.B', 'neck.pool.query',
+                 'backbone.conv1.weight', 'neck.decoder.layers.0.weight'):
+        grad = dict(model.named_parameters())[name].grad
+        assert grad is not None and grad.abs().sum() > 0, name
+
+
+def test_predict_returns_pixel_space_reconstructions():
+    model = small_model().eval()
+    raw = batch(n=3)
+    data = model.data_preprocessor(raw)
+    with torch.no_grad():
+        samples = model(**data, mode='predict')
+    assert len(samples) == 3
+    for s, img in zip(samples, raw['inputs']):
+        assert s.pred_img.shape == (3, 32, 32)
+        assert 0 <= s.pred_img.min() and s.pred_img.max() <= 255
+        # gt_img undoes the normalisation: the original pixels come back
+        torch.testing.assert_close(s.gt_img, img.float(), atol=1e-3, rtol=0)
+
+
+def test_latent_map_has_the_configured_size_and_channels():
+    model = small_model(latent_size=(8, 8), num_paths=4)
+    data = model.data_preprocessor(batch(n=2))
+    z = model.neck.grow_latent(model.backbone(data['inputs']))
+    assert z.shape == (2, 32, 8, 8)
+
+
+def test_image_size_that_does_not_fit_the_decoder_is_a_clear_error():
+    with pytest.raises(ValueError, match=r'does not fit the decoder.*'
+                       r'Set img_size to \(32, 32\)'):
+        FINOLANeck(in_channels=128, channels=32, latent_size=8, img_size=30,
+                   decoder_channels=(32, 16, 16))
+    model = small_model()
+    data = model.data_preprocessor(batch(size=28))
+    with pytest.raises(ValueError, match=r'Images are \(28, 28\).*Resize'):
+        model(**data, mode='loss')
+
+
+def test_pool_width_mismatch_is_a_clear_error():
+    model = small_model(in_channels=64)
+    data = model.data_preprocessor(batch(n=2))
+    with pytest.raises(ValueError, match=r"in_channels to the backbone"):
+        model(**data, mode='loss')
+
+
+def test_vit_encoder_reconstructs():
+    cfg = Config.fromfile(MAIN_CONFIG.replace(
+        'resnet-cifar-tiny', 'vit-tiny-p4')).model
+    cfg.neck.channels = 32
+    model = MODELS.build(cfg)
+    data = model.data_preprocessor(batch(n=2))
+    loss = model(**data, mode='loss')['loss']
+    loss.backward()
+    assert torch.isfinite(loss)
+    assert model.backbone.patch_embed.projection.weight.grad is not None
