@@ -11,7 +11,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FMNIST_ROOT = osp.join(ROOT, 'data', 'fashion_mnist')
 MAIN_CONFIG = osp.join(
     ROOT, 'configs/finola_autoencoder/'
-    'finola-ae_resnet-cifar-tiny_c512_1xb64-3k_fmnist-32px.py')
+    'finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py')
 
 
 @pytest.fixture(scope='session')

@@ -175,3 +175,39 @@ def test_amp_without_cuda_says_drop_amp(tmp_path):
         text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
     assert proc.returncode != 0
     assert 'Drop --amp' in proc.stderr
+
+
+def test_wave_analysis_tool_writes_speeds_residuals_and_json(tiny_cfg,
+                                                            tmp_path):
+    import json
+    Runner.from_cfg(shrink(tiny_cfg(MAIN_CONFIG, tmp_path, iters=1))).train()
+    cfg_path = tmp_path / 'c32.py'
+    cfg_path.write_text(f"_base_ = '{MAIN_CONFIG}'\n"
+                        "model = dict(neck=dict(channels=32, "
+                        "decoder_channels=(32, 16, 16)))\n"
+                        "test_dataloader = dict(dataset=dict(data_root="
+                        f"'{osp.join(ROOT, 'data', 'fashion_mnist')}'))\n")
+    out = run_tool([osp.join(ROOT, 'tools', 'analysis', 'wave_analysis.py'),
+                    str(cfg_path), str(tmp_path / 'iter_1.pth'),
+                    '--out-dir', str(tmp_path / 'wave'), '--num-images', '8'],
+                   cwd=ROOT)
+    assert 'C=32 M=1' in out and 'residual' in out
+    summary = json.loads((tmp_path / 'wave' / 'wave_analysis.json')
+                         .read_text())
+    assert len(summary['speeds']) == 32 and summary['cond_B'] >= 1
+    assert summary['residual_num_images'] == 8
+    for png in ('wave_speeds.png', 'wave_residual.png'):
+        assert mmcv.imread(str(tmp_path / 'wave' / png)).shape[0] > 100
+
+
+def test_wave_analysis_tool_refuses_a_checkpoint_of_another_model(
+        tiny_cfg, tmp_path):
+    Runner.from_cfg(shrink(tiny_cfg(MAIN_CONFIG, tmp_path, iters=1))).train()
+    proc = subprocess.run(
+        [sys.executable, osp.join(ROOT, 'tools', 'analysis',
+                                  'wave_analysis.py'), MAIN_CONFIG,
+         str(tmp_path / 'iter_1.pth'), '--out-dir', str(tmp_path / 'w')],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0
+    assert 'neck.finola.A: checkpoint (32, 32) vs model (512, 512)' in \
+        proc.stderr

@@ -16,11 +16,12 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
-from mmengine.runner import Runner, load_checkpoint  # noqa: E402
+from mmengine.runner import CheckpointLoader, Runner  # noqa: E402
 
 import finola_mm  # noqa: F401,E402
 from finola_mm.analysis import (SingularMatrixError, wave_residual,  # noqa
                                 wave_speeds)
+from finola_mm.utils import assert_checkpoint_fits  # noqa: E402
 from mmpretrain.registry import MODELS  # noqa: E402
 
 
@@ -36,7 +37,8 @@ def parse_args():
 
 def load_model(cfg, checkpoint):
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    model.load_state_dict(assert_checkpoint_fits(model, ckpt))
     return model.eval()
 
 

@@ -18,12 +18,12 @@ from mmengine.runner import Runner
 import finola_mm  # noqa: F401
 
 CFG_DIR = 'configs/finola_autoencoder'
-C_SERIES = {C: f'finola-ae_resnet-cifar-tiny_c{C}_1xb64-3k_fmnist-32px.py'
+C_SERIES = {C: f'finola-ae_resnet-cifar-tiny_c{C}_1xb64-1k_fmnist-32px.py'
             for C in (128, 256, 512, 1024, 2048)}
 # M=1 at M*C=1024 is the C=1024 run itself.
 M_SERIES = {1: C_SERIES[1024],
-            4: 'finola-ae_resnet-cifar-tiny_m4c256_1xb64-3k_fmnist-32px.py',
-            16: 'finola-ae_resnet-cifar-tiny_m16c64_1xb64-3k_fmnist-32px.py'}
+            4: 'finola-ae_resnet-cifar-tiny_m4c256_1xb64-1k_fmnist-32px.py',
+            16: 'finola-ae_resnet-cifar-tiny_m16c64_1xb64-1k_fmnist-32px.py'}
 
 
 def parse_args():

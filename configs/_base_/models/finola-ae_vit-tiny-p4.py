@@ -16,7 +16,7 @@ model = dict(
         num_paths=1,
         latent_size=8,
         img_size=32,
-        decoder_channels=(128, 64, 32),
+        decoder_channels=(64, 32, 16),
         pool_heads=8),
     head=dict(type='PixelReconstructionHead',
               loss=dict(type='PixelReconstructionLoss', criterion='L2')))

@@ -1,7 +1,7 @@
 # AdamW + linear warm-up + cosine decay, iteration based (FINOLA.md: the
 # paper's optimiser is not recoverable; this follows MMPretrain's MAE recipe).
-max_iters = 3000
-warmup_iters = 150
+max_iters = 1000
+warmup_iters = 50
 optim_wrapper = dict(
     type='OptimWrapper',  # tools/train.py --amp switches to AmpOptimWrapper
     optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.95),

@@ -24,7 +24,8 @@ class ResidualBlock(nn.Module):
 class ConvDecoder(nn.Module):
     """Upsampling + 3x3 convolutions with residual blocks.
 
-    ``channels[0]`` works at the latent resolution; each further entry
+    A 1x1 conv projects C to ``channels[0]``, which works at the latent
+    resolution; each further entry
     doubles the resolution first. So (N, C, h, w) becomes
     (N, out_channels, h * 2**k, w * 2**k) with k = len(channels) - 1.
 
@@ -49,7 +50,9 @@ class ConvDecoder(nn.Module):
             raise ValueError('ConvDecoder needs at least one level in '
                              '`channels`, e.g. (256, 128, 64).')
         self.upsample_factor = 2**(len(channels) - 1)
-        layers = [nn.Conv2d(in_channels, channels[0], 3, padding=1)]
+        # 1x1 in: the map is already spatial, and a 3x3 conv from C=2048
+        # channels would cost more than the rest of the decoder.
+        layers = [nn.Conv2d(in_channels, channels[0], 1)]
         for i, width in enumerate(channels):
             if i > 0:
                 layers += [nn.Upsample(scale_factor=2, mode='nearest'),

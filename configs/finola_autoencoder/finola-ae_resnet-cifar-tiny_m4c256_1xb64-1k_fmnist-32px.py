@@ -1,4 +1,4 @@
 # Multi-path FINOLA at a fixed latent size M*C = 1024: M=4 paths of C=256
 # sharing one A and B (2*C^2 = 131072 FINOLA parameters).
-_base_ = './finola-ae_resnet-cifar-tiny_c512_1xb64-3k_fmnist-32px.py'
+_base_ = './finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py'
 model = dict(neck=dict(channels=256, num_paths=4))
