@@ -9,8 +9,8 @@ every image and position::
 
 q sits at the centre (H//2, W//2). The parallel scheme grows the centre line
 along the first axis, then every line along the second axis at once. The
-positive and negative directions run together in one batched matmul, so a
-map takes max(H//2, W//2)-ish sequential steps per axis, not H*W.
+positive and negative directions advance together in one matmul, so an H x W
+map takes about H/2 + W/2 sequential steps, not H*W.
 
 Multi-path FINOLA splits q of size M*C into M seeds of size C that share A and
 B, grows each, and aggregates the M maps (a sum of PDE solutions is one).
@@ -37,17 +37,19 @@ def channel_norm(z: Tensor, eps: float) -> Tensor:
     return F.layer_norm(z, z.shape[-1:], eps=eps)
 
 
-def grow_line(seed: Tensor, step: Tensor, step_neg: Tensor, n_pos: int,
-              n_neg: int, eps: float) -> Tensor:
+def grow_line(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
+              n_pos: int, n_neg: int, eps: float) -> Tensor:
     """Grow a 1-D line of latents from a seed in both directions.
 
-    Forward: z[i+1] = z[i] + ẑ[i] @ step.T; backward: z[i-1] = z[i] + ẑ[i] @
-    step_neg.T. Both directions advance together in one batched matmul.
+    Forward: z[i+1] = z[i] + step ẑ[i]; backward: z[i-1] = z[i] + step_neg
+    ẑ[i]. Both directions advance together, one matmul per step.
 
     Args:
         seed (Tensor): (..., C), the latent at the line's anchor.
         step (Tensor): (C, C) matrix for the positive direction.
-        step_neg (Tensor): (C, C) matrix for the negative direction.
+        step_neg (Tensor, optional): (C, C) matrix for the negative
+            direction; None means -step (then one (2R, C) @ (C, C) matmul
+            with a per-row sign serves both directions).
         n_pos (int): steps toward +index.
         n_neg (int): steps toward -index.
         eps (float): norm epsilon.
@@ -57,15 +59,27 @@ def grow_line(seed: Tensor, step: Tensor, step_neg: Tensor, n_pos: int,
     """
     lead, C = seed.shape[:-1], seed.shape[-1]
     flat = seed.reshape(-1, C)                           # (R, C)
-    mats = torch.stack([step.t(), step_neg.t()])         # (2, C, C)
-    z = torch.stack([flat, flat])                        # (2, R, C)
+    R = flat.shape[0]
+    z = torch.cat([flat, flat])                          # (2R, C): +, -
+    if step_neg is None:
+        sign = torch.cat([flat.new_ones(R, 1), -flat.new_ones(R, 1)])
+
+        def advance(z):                                  # z ± ẑ stepᵀ
+            return torch.addmm(z, channel_norm(z, eps) * sign, step.t())
+    else:
+        mats = torch.stack([step.t(), step_neg.t()])     # (2, C, C)
+
+        def advance(z):
+            zn = channel_norm(z, eps).view(2, R, C)
+            return torch.baddbmm(z.view(2, R, C), zn, mats).view(2 * R, C)
+
     pos, neg = [], []
     for i in range(max(n_pos, n_neg)):
-        z = torch.baddbmm(z, channel_norm(z, eps), mats)  # (2, R, C)
+        z = advance(z)                                   # (2R, C)
         if i < n_pos:
-            pos.append(z[0])
+            pos.append(z[:R])
         if i < n_neg:
-            neg.append(z[1])
+            neg.append(z[R:])
     line = torch.stack(neg[::-1] + [flat] + pos, dim=1)  # (R, L, C)
     return line.reshape(*lead, line.shape[1], C)
 
@@ -103,8 +117,6 @@ def finola_grow(q: Tensor,
     if axis_order not in AXIS_ORDERS:
         raise ValueError(f'axis_order must be one of {AXIS_ORDERS}, '
                          f'got {axis_order!r}.')
-    A_neg = -A if A_neg is None else A_neg
-    B_neg = -B if B_neg is None else B_neg
     cy, cx = height // 2, width // 2
     y_steps = (height - 1 - cy, cy)                      # (+y, -y)
     x_steps = (width - 1 - cx, cx)                       # (+x, -x)

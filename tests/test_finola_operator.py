@@ -124,6 +124,17 @@ def test_finola_gradcheck():
         lambda q, A, B: multipath_finola_grow(q, 2, A, B, 3, 4), (q, A, B))
 
 
+def test_finola_gradcheck_with_separate_negative_matrices():
+    gen = torch.Generator().manual_seed(4)
+    q = torch.randn(2, 3, generator=gen, dtype=torch.float64,
+                    requires_grad=True)
+    mats = [m.requires_grad_() for m in random_mats(3, gen, 4)]
+    assert torch.autograd.gradcheck(
+        lambda q, A, B, An, Bn: finola_grow(q, A, B, 4, 3, A_neg=An,
+                                            B_neg=Bn, axis_order='xy'),
+        (q, *mats))
+
+
 def test_module_has_2c2_parameters_whatever_the_paths():
     for M in (1, 4, 16):
         op = FINOLA(channels=16, num_paths=M)

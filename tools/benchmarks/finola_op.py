@@ -64,10 +64,10 @@ def measure(fn, q, A, B, M, H, W, repeat, device):
         out.sum().backward()
         return out
 
-    saved = [0]
+    saved = {}  # by storage, so a tensor saved by many ops counts once
 
     def pack(t):
-        saved[0] += t.numel() * t.element_size()
+        saved[t.untyped_storage().data_ptr()] = t.untyped_storage().nbytes()
         return t
 
     if device.type == 'cuda':
@@ -75,7 +75,7 @@ def measure(fn, q, A, B, M, H, W, repeat, device):
         torch.cuda.reset_peak_memory_stats()
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         out = run()  # warm-up, and the memory count
-    mem = saved[0] + out.numel() * out.element_size()
+    mem = sum(saved.values()) + out.numel() * out.element_size()
     if device.type == 'cuda':
         torch.cuda.synchronize()
         mem = torch.cuda.max_memory_allocated()
@@ -96,7 +96,7 @@ def parse_args():
     p.add_argument('--channels', type=int, nargs='+', default=[128, 512, 2048])
     p.add_argument('--paths', type=int, nargs='+', default=[1, 4])
     p.add_argument('--batch', type=int, default=None,
-                   help='N (default: 2 on CPU, 32 on CUDA)')
+                   help='N (default: 8 on CPU, 64 on CUDA)')
     p.add_argument('--repeat', type=int, default=3)
     p.add_argument('--naive-max-size', type=int, default=32,
                    help='skip the naive loop above this H=W (it is slow)')
@@ -111,7 +111,7 @@ def parse_args():
 def main():
     args = parse_args()
     device, dtype = torch.device(args.device), getattr(torch, args.dtype)
-    N = args.batch or (32 if device.type == 'cuda' else 2)
+    N = args.batch or (64 if device.type == 'cuda' else 8)
     rows = []
     header = ('| H=W | C | M | parallel ms | matmul ms | naive ms | '
               'parallel/matmul | naive/parallel | parallel MiB | matmul MiB '

@@ -28,9 +28,9 @@ M_SERIES = {1: C_SERIES[1024],
 
 def parse_args():
     p = argparse.ArgumentParser(description='PSNR vs C and M')
-    p.add_argument('--iters', type=int, default=1500,
+    p.add_argument('--iters', type=int, default=800,
                    help='training iterations per run (equal budget)')
-    p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--batch', type=int, default=32)
     p.add_argument('--test-images', type=int, default=2000,
                    help='first N Fashion-MNIST test images scored')
     p.add_argument('--channels', type=int, nargs='+',
