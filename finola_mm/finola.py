@@ -29,6 +29,12 @@ NEGATIVE_STEPS = ('mirror', 'separate')
 AGGREGATIONS = ('sum', 'mean')
 
 
+def check_option(name: str, value: str, allowed: tuple) -> None:
+    if value not in allowed:
+        raise ValueError(f'FINOLA {name} must be one of {allowed}, '
+                         f'got {value!r}.')
+
+
 def channel_norm(z: Tensor, eps: float) -> Tensor:
     """ẑ: normalise over the last (channel) dim, no learned affine.
 
@@ -114,9 +120,7 @@ def finola_grow(q: Tensor,
         raise ValueError(f'FINOLA map size must be at least 1x1, got '
                          f'height={height}, width={width}; set the latent '
                          f'size to positive integers.')
-    if axis_order not in AXIS_ORDERS:
-        raise ValueError(f'axis_order must be one of {AXIS_ORDERS}, '
-                         f'got {axis_order!r}.')
+    check_option('axis_order', axis_order, AXIS_ORDERS)
     cy, cx = height // 2, width // 2
     y_steps = (height - 1 - cy, cy)                      # (+y, -y)
     x_steps = (width - 1 - cx, cx)                       # (+x, -x)
@@ -151,9 +155,7 @@ def multipath_finola_grow(q: Tensor,
         raise ValueError(f'q of size {MC} over {num_paths} paths needs '
                          f'{C}x{C} matrices, got A {tuple(A.shape)} and B '
                          f'{tuple(B.shape)}.')
-    if aggregation not in AGGREGATIONS:
-        raise ValueError(f'aggregation must be one of {AGGREGATIONS}, '
-                         f'got {aggregation!r}.')
+    check_option('aggregation', aggregation, AGGREGATIONS)
     z = finola_grow(q.reshape(N * num_paths, C), A, B, height, width,
                     **kwargs)                            # (N*M, C, H, W)
     z = z.reshape(N, num_paths, C, height, width)
@@ -184,13 +186,9 @@ class FINOLA(nn.Module):
                  eps: float = 1e-6,
                  init_std: float = 0.1) -> None:
         super().__init__()
-        for name, value, allowed in (
-            ('negative_steps', negative_steps, NEGATIVE_STEPS),
-            ('axis_order', axis_order, AXIS_ORDERS),
-            ('aggregation', aggregation, AGGREGATIONS)):
-            if value not in allowed:
-                raise ValueError(f'FINOLA {name} must be one of {allowed}, '
-                                 f'got {value!r}.')
+        check_option('negative_steps', negative_steps, NEGATIVE_STEPS)
+        check_option('axis_order', axis_order, AXIS_ORDERS)
+        check_option('aggregation', aggregation, AGGREGATIONS)
         if channels < 1 or num_paths < 1:
             raise ValueError(f'FINOLA needs channels >= 1 and num_paths >= 1,'
                              f' got channels={channels}, '

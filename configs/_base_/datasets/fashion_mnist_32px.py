@@ -28,16 +28,6 @@ train_dataloader = dict(
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, test_mode=False,
                  pipeline=train_pipeline))
-# Validation during training: the first 2,000 test images; tools/test.py
-# scores the whole 10,000-image test split.
-val_dataloader = dict(
-    batch_size=200,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
-                 indices=2000, pipeline=test_pipeline))
 test_dataloader = dict(
     batch_size=200,
     num_workers=2,
@@ -46,5 +36,9 @@ test_dataloader = dict(
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
                  pipeline=test_pipeline))
+# Validation during training scores the first 2,000 test images;
+# tools/test.py scores all 10,000.
+val_dataloader = dict(
+    test_dataloader, dataset=dict(test_dataloader['dataset'], indices=2000))
 val_evaluator = dict(type='PSNR')
 test_evaluator = val_evaluator

@@ -1,22 +1,13 @@
-# FINOLA autoencoder on a 4-layer ViT for 32 px (patch 4 -> 8x8x128 tokens).
+# The ResNet model base with a 4-layer ViT encoder for 32 px (patch 4 ->
+# 8x8x128 tokens, the same width the neck expects).
+_base_ = './finola-ae_resnet-cifar-tiny.py'
 model = dict(
-    type='FINOLAAutoencoder',
     backbone=dict(
+        _delete_=True,
         type='VisionTransformer',
         arch=dict(embed_dims=128, num_layers=4, num_heads=4,
                   feedforward_channels=512),
         img_size=32,
         patch_size=4,
         out_type='featmap',
-        with_cls_token=False),
-    neck=dict(
-        type='FINOLANeck',
-        in_channels=128,
-        channels=512,
-        num_paths=1,
-        latent_size=8,
-        img_size=32,
-        decoder_channels=(64, 32, 16),
-        pool_heads=8),
-    head=dict(type='PixelReconstructionHead',
-              loss=dict(type='PixelReconstructionLoss', criterion='L2')))
+        with_cls_token=False))
