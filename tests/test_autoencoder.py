@@ -8,6 +8,7 @@ from conftest import FMNIST_ROOT, MAIN_CONFIG
 from finola_mm.datasets import LocalFashionMNIST
 from mmpretrain.registry import MODELS
 from finola_mm.models import FINOLANeck
+from finola_mm.models.utils import AttentionPool
 
 
 def small_model(**neck):
@@ -103,3 +104,18 @@ def test_vit_encoder_reconstructs():
     loss.backward()
     assert torch.isfinite(loss)
     assert model.backbone.patch_embed.projection.weight.grad is not None
+
+
+@pytest.mark.parametrize('num_queries,max_rank', [(None, 32), (1, 8)])
+def test_attention_pool_q_spans_all_channels_by_default(num_queries,
+                                                        max_rank):
+    """One query of width D=8 confines q (32 values) to 8 dimensions; the
+    default K = ceil(32 / 8) queries let it use all 32."""
+    torch.manual_seed(0)
+    pool = AttentionPool(in_channels=8, out_channels=32, num_heads=2,
+                         num_queries=num_queries)
+    with torch.no_grad():
+        pool.query.normal_(std=3.)  # distinct queries, as training makes
+        q = pool(torch.randn(200, 8, 3, 3))
+    rank = torch.linalg.matrix_rank(q - q.mean(0), rtol=1e-5)
+    assert rank == max_rank

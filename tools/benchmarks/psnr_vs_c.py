@@ -35,7 +35,7 @@ def parse_args():
                    help='first N Fashion-MNIST test images scored')
     p.add_argument('--channels', type=int, nargs='+',
                    default=sorted(C_SERIES))
-    p.add_argument('--paths', type=int, nargs='+', default=sorted(M_SERIES))
+    p.add_argument('--paths', type=int, nargs='*', default=sorted(M_SERIES))
     p.add_argument('--work-dir', default='work_dirs/benchmarks/psnr_vs_c')
     p.add_argument('--out', default='work_dirs/benchmarks/psnr_vs_c.json')
     return p.parse_args()

@@ -29,6 +29,8 @@ class FINOLANeck(BaseModule):
         decoder_channels (Sequence[int]): widths of :class:`ConvDecoder`.
         out_channels (int): image channels. Defaults to 3.
         pool_heads (int): heads of the attention pool. Defaults to 8.
+        pool_queries (int, optional): queries of the attention pool;
+            defaults to ceil(M*C / in_channels) (see :class:`AttentionPool`).
         finola_cfg (dict): options of :class:`finola_mm.finola.FINOLA`
             (negative_steps, axis_order, aggregation, eps, init_std).
         decoder_cfg (dict): other options of :class:`ConvDecoder`.
@@ -43,6 +45,7 @@ class FINOLANeck(BaseModule):
                  decoder_channels: Sequence[int] = (256, 128, 64),
                  out_channels: int = 3,
                  pool_heads: int = 8,
+                 pool_queries: Optional[int] = None,
                  finola_cfg: dict = dict(),
                  decoder_cfg: dict = dict(),
                  init_cfg: Optional[dict] = None) -> None:
@@ -58,7 +61,7 @@ class FINOLANeck(BaseModule):
                 f'and decoder_channels (one entry per 2x) so that latent_size'
                 f' * 2**(len(decoder_channels)-1) equals the image size.')
         self.pool = AttentionPool(in_channels, channels * num_paths,
-                                  pool_heads)
+                                  pool_heads, pool_queries)
         self.finola = FINOLA(channels, num_paths, **finola_cfg)
         self.decoder = ConvDecoder(channels, decoder_channels, out_channels,
                                    **decoder_cfg)
