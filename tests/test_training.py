@@ -2,6 +2,7 @@
 import glob
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -209,5 +210,7 @@ def test_wave_analysis_tool_refuses_a_checkpoint_of_another_model(
          str(tmp_path / 'iter_1.pth'), '--out-dir', str(tmp_path / 'w')],
         capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode != 0
-    assert 'neck.finola.A: checkpoint (32, 32) vs model (512, 512)' in \
-        proc.stderr
+    assert 'does not fit FINOLAAutoencoder' in proc.stderr
+    assert re.search(r'shape mismatches \(\d+\): neck\.\S+: checkpoint '
+                     r'\(32\b.* vs model \(64\b', proc.stderr), \
+        proc.stderr[-2000:]

@@ -36,7 +36,7 @@ if ! "$VENV/bin/python" -c 'import mmcv.ops' 2>/dev/null; then
   # mmcv 2.1.0 ships only an sdist, and its setup.py compiles with -std=c++17;
   # torch 2.14's headers need C++20. Patch that one flag, build from the
   # patched tree (never from pip's wheel cache, which ignores the torch version).
-  log "building mmcv 2.1.0 from source with CPU ops (about 10 minutes on 2 cores)"
+  log "building mmcv 2.1.0 from source with CPU ops (about 13 minutes on 2 cores)"
   SRC=$(mktemp -d)
   $PIP download -q --no-deps --no-binary :all: --no-build-isolation mmcv==2.1.0 -d "$SRC"
   tar xzf "$SRC"/mmcv-2.1.0.tar.gz -C "$SRC"

@@ -16,6 +16,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import CheckpointLoader, Runner  # noqa: E402
 
 import finola_mm  # noqa: F401,E402
@@ -85,6 +86,7 @@ def plot_residual(res_map, path):
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = load_model(cfg, args.checkpoint)
     finola = model.neck.finola
     try:

@@ -12,7 +12,7 @@ import os
 import os.path as osp
 import time
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import finola_mm  # noqa: F401
@@ -36,6 +36,9 @@ def parse_args():
     p.add_argument('--channels', type=int, nargs='+',
                    default=sorted(C_SERIES))
     p.add_argument('--paths', type=int, nargs='*', default=sorted(M_SERIES))
+    p.add_argument('--cfg-options', nargs='+', action=DictAction,
+                   help='applied to every run, e.g. for ablations: '
+                   'model.neck.finola_cfg.init_std=0.5')
     p.add_argument('--work-dir', default='work_dirs/benchmarks/psnr_vs_c')
     p.add_argument('--out', default='work_dirs/benchmarks/psnr_vs_c.json')
     return p.parse_args()
@@ -43,6 +46,8 @@ def parse_args():
 
 def budget_cfg(path, args, work_dir):
     cfg = Config.fromfile(path)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     warmup = max(1, args.iters // 20)
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=args.iters,
                          val_interval=args.iters + 1)
