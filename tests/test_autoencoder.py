@@ -1,4 +1,6 @@
 """The FINOLA autoencoder: loss, overfitting, predictions, size errors."""
+import functools
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -19,9 +21,14 @@ def small_model(**neck):
     return MODELS.build(cfg)
 
 
+@functools.lru_cache(maxsize=1)
+def fashion_mnist_test():
+    return LocalFashionMNIST(data_root=FMNIST_ROOT, test_mode=True)
+
+
 def batch(n=4, size=32):
     """The first n Fashion-MNIST test images, resized, as 3-channel uint8."""
-    ds = LocalFashionMNIST(data_root=FMNIST_ROOT, test_mode=True)
+    ds = fashion_mnist_test()
     imgs = torch.stack([torch.from_numpy(ds[i]['img'].copy())
                         for i in range(n)]).float()[:, None]
     imgs = F.interpolate(imgs, size=(size, size), mode='bilinear')
