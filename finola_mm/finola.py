@@ -15,6 +15,10 @@ map takes about H/2 + W/2 sequential steps, not H*W.
 Multi-path FINOLA splits q of size M*C into M seeds of size C that share A and
 B, grows each, and aggregates the M maps (a sum of PDE solutions is one).
 
+Block-wise Masked FINOLA (``complete_quadrants``) starts from a visible
+quadrant of latents instead of one q: every position steps h or w times to
+predict its partner in each of the three masked quadrants.
+
 This module has no registry and no config: it is the maths. The registered
 neck in ``finola_mm.models.necks`` wraps it.
 """
@@ -162,6 +166,60 @@ def multipath_finola_grow(q: Tensor,
     return z.sum(1) if aggregation == 'sum' else z.mean(1)
 
 
+def finola_steps(z: Tensor, step: Tensor, num_steps: int,
+                 eps: float) -> Tensor:
+    """Advance every row of z (R, C) ``num_steps`` times: z <- z + ẑ stepᵀ."""
+    for _ in range(num_steps):
+        z = torch.addmm(z, channel_norm(z, eps), step.t())
+    return z
+
+
+def complete_quadrants(block: Tensor,
+                       A: Tensor,
+                       B: Tensor,
+                       visible: tuple = (0, 0),
+                       A_neg: Optional[Tensor] = None,
+                       B_neg: Optional[Tensor] = None,
+                       axis_order: str = 'xy',
+                       eps: float = 1e-6) -> Tensor:
+    """Block-wise FINOLA: one visible quadrant predicts the other three.
+
+    Each visible position z(x, y) of the (h, w) block predicts the positions
+    (x + w, y), (x, y + h) and (x + w, y + h) of the (2h, 2w) map by w, h
+    and w + h FINOLA steps: all positions step together, one matmul a step.
+
+    Args:
+        block (Tensor): (N, C, h, w) latents of the visible quadrant.
+        A, B (Tensor): (C, C) step matrices along x and y.
+        visible (tuple): (row, col) of the visible quadrant in {0, 1}²;
+            (0, 0) = top-left steps toward +x/+y, 1 steps toward -x/-y.
+        A_neg, B_neg (Tensor, optional): matrices toward -x/-y; None = -A/-B.
+        axis_order (str): the diagonal quadrant's path: 'xy' steps x then y.
+        eps (float): norm epsilon.
+
+    Returns:
+        Tensor: (N, C, 2h, 2w), the visible block in place, the rest grown.
+    """
+    check_option('axis_order', axis_order, AXIS_ORDERS)
+    N, C, h, w = block.shape
+    row, col = visible
+    step_x = A if col == 0 else (-A if A_neg is None else A_neg)
+    step_y = B if row == 0 else (-B if B_neg is None else B_neg)
+    z = block.permute(0, 2, 3, 1).reshape(-1, C)          # (N*h*w, C)
+    beside = finola_steps(z, step_x, w, eps)              # other column
+    below = finola_steps(z, step_y, h, eps)               # other row
+    diagonal = (finola_steps(beside, step_y, h, eps) if axis_order == 'xy'
+                else finola_steps(below, step_x, w, eps))
+    tiles = [[z, beside], [below, diagonal]]              # relative to block
+    if row:
+        tiles = tiles[::-1]
+    if col:
+        tiles = [t[::-1] for t in tiles]
+    tiles = [[t.view(N, h, w, C) for t in r] for r in tiles]
+    full = torch.cat([torch.cat(r, dim=2) for r in tiles], dim=1)
+    return full.permute(0, 3, 1, 2)                       # (N, C, 2h, 2w)
+
+
 class FINOLA(nn.Module):
     """The FINOLA operator with its learned matrices.
 
@@ -222,6 +280,23 @@ class FINOLA(nn.Module):
             q, self.num_paths, self.A, self.B, height, width,
             aggregation=self.aggregation, A_neg=self.A_neg, B_neg=self.B_neg,
             axis_order=self.axis_order, eps=self.eps)
+
+    def complete_block(self, block: Tensor, visible: tuple) -> Tensor:
+        """Block-wise: block (N, M*C, h, w) -> (N, C, 2h, 2w), M paths summed.
+
+        See :func:`complete_quadrants`; ``visible`` is the block's quadrant.
+        """
+        N, MC, h, w = block.shape
+        if MC != self.in_channels:
+            raise ValueError(
+                f'FINOLA expects a block of {self.in_channels} channels '
+                f'(num_paths={self.num_paths} x channels={self.channels}), '
+                f'got {MC}; set the projection to {self.in_channels}.')
+        z = complete_quadrants(
+            block.reshape(N * self.num_paths, self.channels, h, w), self.A,
+            self.B, visible, self.A_neg, self.B_neg, self.axis_order,
+            self.eps).reshape(N, self.num_paths, self.channels, 2 * h, 2 * w)
+        return z.sum(1) if self.aggregation == 'sum' else z.mean(1)
 
     def extra_repr(self) -> str:
         return (f'channels={self.channels}, num_paths={self.num_paths}, '

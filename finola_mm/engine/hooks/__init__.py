@@ -1,4 +1,6 @@
 from .checkpoint_check_hook import CheckpointCompatibilityHook
+from .masked_vis_hook import MaskedReconstructionVisHook
 from .reconstruction_vis_hook import ReconstructionVisHook
 
-__all__ = ['CheckpointCompatibilityHook', 'ReconstructionVisHook']
+__all__ = ['CheckpointCompatibilityHook', 'MaskedReconstructionVisHook',
+           'ReconstructionVisHook']

@@ -1,3 +1,4 @@
 from .finola_autoencoder import FINOLAAutoencoder
+from .masked_finola import MaskedFINOLA
 
-__all__ = ['FINOLAAutoencoder']
+__all__ = ['FINOLAAutoencoder', 'MaskedFINOLA']

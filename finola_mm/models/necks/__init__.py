@@ -1,4 +1,5 @@
+from .block_finola_neck import BlockFINOLANeck
 from .conv_decoder import ConvDecoder
 from .finola_neck import FINOLANeck
 
-__all__ = ['ConvDecoder', 'FINOLANeck']
+__all__ = ['BlockFINOLANeck', 'ConvDecoder', 'FINOLANeck']

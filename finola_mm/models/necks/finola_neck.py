@@ -1,4 +1,7 @@
-"""The FINOLA neck: backbone features -> q -> FINOLA latent map -> pixels."""
+"""The FINOLA neck: backbone features -> q -> FINOLA latent map -> pixels.
+
+Used by the autoencoder and by element-wise Masked FINOLA.
+"""
 from typing import Optional, Sequence, Tuple, Union
 
 from mmengine.model import BaseModule
@@ -12,6 +15,19 @@ from .conv_decoder import ConvDecoder
 
 def _pair(size: Union[int, Sequence[int]]) -> Tuple[int, int]:
     return (size, size) if isinstance(size, int) else tuple(size)
+
+
+def check_decoder_fit(latent_size: Tuple[int, int], img_size: Tuple[int, int],
+                      decoder_channels: Sequence[int]) -> None:
+    factor = 2**(len(decoder_channels) - 1)
+    decoded = tuple(s * factor for s in latent_size)
+    if decoded != tuple(img_size):
+        raise ValueError(
+            f'Image size {tuple(img_size)} does not fit the decoder: a '
+            f'{tuple(latent_size)} latent map upsampled {factor}x gives '
+            f'{decoded}. Set img_size to {decoded}, or pick latent_size '
+            f'and decoder_channels (one entry per 2x) so that latent_size'
+            f' * 2**(len(decoder_channels)-1) equals the image size.')
 
 
 @MODELS.register_module()
@@ -51,15 +67,7 @@ class FINOLANeck(BaseModule):
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.latent_size, self.img_size = _pair(latent_size), _pair(img_size)
-        factor = 2**(len(decoder_channels) - 1)
-        decoded = tuple(s * factor for s in self.latent_size)
-        if decoded != self.img_size:
-            raise ValueError(
-                f'Image size {self.img_size} does not fit the decoder: a '
-                f'{self.latent_size} latent map upsampled {factor}x gives '
-                f'{decoded}. Set img_size to {decoded}, or pick latent_size '
-                f'and decoder_channels (one entry per 2x) so that latent_size'
-                f' * 2**(len(decoder_channels)-1) equals the image size.')
+        check_decoder_fit(self.latent_size, self.img_size, decoder_channels)
         self.pool = AttentionPool(in_channels, channels * num_paths,
                                   pool_heads, pool_queries)
         self.finola = FINOLA(channels, num_paths, **finola_cfg)
@@ -71,6 +79,11 @@ class FINOLANeck(BaseModule):
         q = self.pool(feats[-1])                          # (N, M*C)
         return self.finola(q, *self.latent_size)          # (N, C, h, w)
 
-    def forward(self, feats: Tuple[Tensor, ...]) -> Tensor:
-        """Backbone outputs -> reconstructed pixels (N, out, H, W)."""
+    def forward(self, feats: Tuple[Tensor, ...],
+                mask: Optional[Tensor] = None) -> Tensor:
+        """Backbone outputs -> reconstructed pixels (N, out, H, W).
+
+        ``mask`` is unused: element-wise Masked FINOLA regrows the whole map
+        from q whatever was masked.
+        """
         return self.decoder(self.grow_latent(feats))

@@ -9,7 +9,7 @@ from mmpretrain.models.utils import build_2d_sincos_position_embedding
 
 
 class AttentionPool(nn.Module):
-    """Pool (N, D, h, w) features to (N, out_channels) with learned queries.
+    """Pool (N, D, h, w) features or (N, L, D) tokens to (N, out_channels).
 
     K queries attend over the tokens; their K outputs (K*D values) are
     concatenated and projected to ``out_channels``. One query would make q a
@@ -47,17 +47,26 @@ class AttentionPool(nn.Module):
         nn.init.normal_(self.query, std=0.02)
 
     def forward(self, feat: Tensor) -> Tensor:
-        """feat (N, D, h, w) -> q (N, out_channels)."""
-        if feat.dim() != 4 or feat.shape[1] != self.in_channels:
+        """feat (N, D, h, w) map, or (N, L, D) tokens -> q (N, out_channels).
+
+        Tokens (e.g. a ViT's visible tokens) must carry their own position
+        embedding; a map gets the fixed sin-cos one here.
+        """
+        if feat.dim() == 3 and feat.shape[2] == self.in_channels:
+            tokens = self.norm(feat)
+        elif feat.dim() == 4 and feat.shape[1] == self.in_channels:
+            N, D, h, w = feat.shape
+            pos = build_2d_sincos_position_embedding((h, w), D)
+            tokens = (self.norm(feat.flatten(2).transpose(1, 2)) +
+                      pos.to(feat))
+        else:
             raise ValueError(
                 f'AttentionPool expects (N, {self.in_channels}, h, w) '
-                f'features, got {tuple(feat.shape)}; set the neck\'s '
-                f'in_channels to the backbone\'s output channels and make '
-                f'the backbone output a feature map (ViT: '
-                f'out_type="featmap").')
-        N, D, h, w = feat.shape
-        pos = build_2d_sincos_position_embedding((h, w), D)
-        tokens = self.norm(feat.flatten(2).transpose(1, 2)) + pos.to(feat)
-        pooled, _ = self.attn(self.query.expand(N, -1, -1), tokens, tokens,
+                f'features or (N, L, {self.in_channels}) tokens, got '
+                f'{tuple(feat.shape)}; set the neck\'s in_channels to the '
+                f'backbone\'s output channels and make the backbone output a '
+                f'feature map (ViT: out_type="featmap").')
+        query = self.query.expand(feat.shape[0], -1, -1)
+        pooled, _ = self.attn(query, tokens, tokens,
                               need_weights=False)         # (N, K, D)
         return self.proj(pooled.flatten(1))               # (N, out)

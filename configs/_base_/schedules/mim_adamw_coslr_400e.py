@@ -1,0 +1,30 @@
+# MMPretrain's MAE pretraining schedule (mae_vit-base-p16_8xb512-amp-coslr-
+# 400e_in1k): AdamW, lr 1.5e-4 x 4096 / 256, 40 warm-up epochs, cosine.
+# Shared by Masked FINOLA, MAE and SimMIM so the budgets match. Add --amp on
+# GPUs (tools/train.py switches to AmpOptimWrapper).
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95),
+                   weight_decay=0.05),
+    paramwise_cfg=dict(custom_keys={
+        'norm': dict(decay_mult=0.),
+        'bias': dict(decay_mult=0.),
+        'pos_embed': dict(decay_mult=0.),
+        'mask_token': dict(decay_mult=0.),
+        'cls_token': dict(decay_mult=0.),
+        'finola.A': dict(decay_mult=0.),
+        'finola.B': dict(decay_mult=0.),
+    }))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=40,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=360, by_epoch=True, begin=40,
+         end=400, convert_to_iter_based=True),
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=400)
+default_hooks = dict(
+    checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=True,
+                    max_keep_ckpts=3, save_last=True),
+    logger=dict(type='LoggerHook', interval=100))
+log_processor = dict(by_epoch=True)
+auto_scale_lr = dict(base_batch_size=4096)

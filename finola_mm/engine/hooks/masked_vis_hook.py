@@ -1,0 +1,83 @@
+"""Masked-input / prediction / original grids during masked pretraining."""
+import os.path as osp
+
+import mmcv
+import torch
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from torchvision.utils import make_grid
+
+from mmpretrain.registry import HOOKS
+from finola_mm.models.utils.masked_reconstruction import masked_reconstruction
+
+
+@HOOKS.register_module()
+class MaskedReconstructionVisHook(Hook):
+    """Writes ``{work_dir}/reconstructions/train_{iter}.png`` every
+    ``interval`` iterations and after the last one, for Masked FINOLA, MAE
+    and SimMIM alike.
+
+    The first training batch is kept (with its masks) so every picture shows
+    the same images. Rows repeat in threes: the masked input (masked pixels
+    grey), the prediction pasted into the masked pixels (visible pixels
+    kept, as in MAE's figures) and the original. The picture also goes to the
+    runner's visualizer (TensorBoard/W&B backends).
+
+    Args:
+        interval (int): iterations between pictures. Defaults to 500.
+        num_images (int): images per picture. Defaults to 8.
+    """
+    priority = 'LOW'
+
+    def __init__(self, interval: int = 500, num_images: int = 8) -> None:
+        self.interval, self.num_images = interval, num_images
+        self._batch = None
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        if self._batch is None and data_batch is not None:
+            n = self.num_images
+            self._batch = dict(inputs=data_batch['inputs'][:n],
+                               data_samples=data_batch['data_samples'][:n])
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        if self._batch is not None and (
+                self.every_n_train_iters(runner, self.interval)
+                or self.is_last_train_iter(runner)):
+            self.save(runner)
+
+    def save(self, runner) -> str:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        was_training = model.training
+        model.eval()
+        data = model.data_preprocessor(self._batch, False)
+        pred, mask = masked_reconstruction(model, data['inputs'],
+                                           data['data_samples'])
+        model.train(was_training)
+        original = _to_pixels(model, data['inputs'])
+        pred = _to_pixels(model, pred)
+        masked_input = original * (1 - mask) + 127.5 * mask
+        pasted = original * (1 - mask) + pred * mask
+        rows = []
+        for start in range(0, len(original), 8):
+            for images in (masked_input, pasted, original):
+                rows += list(images[start:start + 8])
+        grid = make_grid(torch.stack(rows).float().cpu(),
+                         nrow=min(8, len(original)), padding=2, pad_value=255)
+        img = grid.round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        path = osp.join(runner.work_dir, 'reconstructions',
+                        f'train_{runner.iter + 1}.png')
+        mmcv.imwrite(img[..., ::-1], path)                # RGB -> BGR
+        runner.visualizer.add_image('masked_reconstruction', img,
+                                    step=runner.iter + 1)
+        runner.logger.info(f'masked reconstruction grid saved to {path}')
+        return path
+
+
+def _to_pixels(model, images: torch.Tensor) -> torch.Tensor:
+    pre = model.data_preprocessor
+    if getattr(pre, '_enable_normalize', False):
+        images = images * pre.std + pre.mean
+    return images.clamp(0, 255)

@@ -1,0 +1,126 @@
+"""ViT backbones for masked pretraining; weights load into the plain ViT.
+
+Each subclasses MMPretrain's :class:`VisionTransformer` the way
+``SimMIMSwinTransformer`` subclasses Swin, so a pretraining checkpoint loads
+into ``VisionTransformer`` with ``prefix='backbone.'`` and no missing keys.
+``mask`` is (N, h, w) on the patch grid, 1 = masked (``PackInputs`` packs
+it into each data sample, as for SimMIM); ``mask=None`` is the plain
+forward.
+"""
+from typing import Optional, Tuple
+
+import torch
+from mmengine.model.weight_init import trunc_normal_
+from torch import Tensor, nn
+
+from mmpretrain.models import VisionTransformer
+from mmpretrain.models.utils import resize_pos_embed
+from mmpretrain.registry import MODELS
+from ..utils.masks import (check_mask_grid, visible_block_shape,
+                           visible_indices)
+
+
+class _MaskedViTMixin:
+    """Runs the transformer layers on given tokens (pos already added)."""
+
+    def _pos_embed(self, hw: Tuple[int, int]) -> Tensor:
+        return resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
+                                mode=self.interpolate_mode,
+                                num_extra_tokens=self.num_extra_tokens)
+
+    def _add_cls_token(self, tokens: Tensor, pos: Tensor) -> Tensor:
+        if self.cls_token is None:
+            return tokens
+        cls = self.cls_token.expand(tokens.shape[0], -1, -1) + pos[:, :1]
+        return torch.cat([cls, tokens], dim=1)
+
+    def _run_layers(self, x: Tensor) -> list:
+        """x (N, extra + L, D) -> [(N, extra + L, D)] per out_indices."""
+        x = self.pre_norm(self.drop_after_pos(x))
+        outs = []
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i == len(self.layers) - 1 and self.final_norm:
+                x = self.ln1(x)
+            if i in self.out_indices:
+                outs.append(x)
+        return outs
+
+
+@MODELS.register_module()
+class SimMIMViT(_MaskedViTMixin, VisionTransformer):
+    """ViT for SimMIM and element-wise Masked FINOLA on CNN-like terms:
+    masked patch embeddings are replaced by a learned ``mask_token`` and the
+    encoder sees all tokens. Args are :class:`VisionTransformer`'s.
+
+    Returns (for a mask): the ``out_type`` outputs, e.g. featmaps
+    (N, D, h, w), one per ``out_indices``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, self.embed_dims))
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if not (isinstance(self.init_cfg, dict)
+                and self.init_cfg.get('type') == 'Pretrained'):
+            trunc_normal_(self.mask_token, std=.02)
+
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+        if mask is None:
+            return super().forward(x)
+        tokens, hw = self.patch_embed(x)                  # (N, L, D)
+        check_mask_grid(mask, hw, self.patch_embed.projection.kernel_size,
+                        type(self).__name__)
+        w = mask.flatten(1).unsqueeze(-1).type_as(tokens)
+        tokens = tokens * (1. - w) + self.mask_token * w
+        pos = self._pos_embed(hw)
+        tokens = tokens + pos[:, self.num_extra_tokens:]
+        outs = self._run_layers(self._add_cls_token(tokens, pos))
+        return tuple(self._format_output(o, hw) for o in outs)
+
+
+@MODELS.register_module()
+class VisibleTokenViT(_MaskedViTMixin, VisionTransformer):
+    """ViT that encodes only the visible patches (MAE's encoder), with the
+    mask from the data pipeline. Used by element-wise Masked FINOLA: the
+    attention pool reads the visible tokens, so a 75% mask costs a quarter
+    of the encoder. Args are :class:`VisionTransformer`'s.
+
+    Returns (for a mask): visible tokens (N, L_vis, D) per ``out_indices``,
+    raster order, class token dropped; each carries its position embedding.
+    """
+
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+        if mask is None:
+            return super().forward(x)
+        tokens, hw = self.patch_embed(x)                  # (N, L, D)
+        check_mask_grid(mask, hw, self.patch_embed.projection.kernel_size,
+                        type(self).__name__)
+        pos = self._pos_embed(hw)
+        tokens = tokens + pos[:, self.num_extra_tokens:]
+        keep = visible_indices(mask)                      # (N, L_vis)
+        tokens = torch.gather(
+            tokens, 1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
+        outs = self._run_layers(self._add_cls_token(tokens, pos))
+        return tuple(o[:, self.num_extra_tokens:] for o in outs)
+
+
+@MODELS.register_module()
+class BlockMaskedViT(VisibleTokenViT):
+    """ViT for block-wise Masked FINOLA: encodes only the visible block.
+
+    The visible patches must form one rectangle (a quadrant). Returns (for a
+    mask) the block's featmaps (N, D, h_vis, w_vis) per ``out_indices``; the
+    encoder never sees a masked pixel.
+    """
+
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+        if mask is None:
+            return super().forward(x)
+        h, w = visible_block_shape(mask)
+        return tuple(
+            t.transpose(1, 2).reshape(t.shape[0], t.shape[2], h, w)
+            for t in super().forward(x, mask))
+
