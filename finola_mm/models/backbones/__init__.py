@@ -1,0 +1,3 @@
+from .vit_pretrain import BlockMaskedViT, SimMIMViT, VisibleTokenViT  # noqa: F401
+from .mobile_former import MobileFormer  # noqa: F401
+from .mobile_former_pretrain import BlockMaskedMobileFormer, SimMIMMobileFormer  # noqa: F401
