@@ -12,9 +12,10 @@ model = dict(
     type='MaskedFINOLA',
     backbone=dict(type='BlockMaskedViT', out_type='featmap',
                   with_cls_token=False),
-    neck=dict(type='BlockFINOLANeck', in_channels=128, channels=512,
+    neck=dict(type='BlockFINOLANeck', in_channels=128, channels=256,
               num_paths=1, latent_size=8, img_size=32,
               decoder_channels=(64, 32, 16),
+              decoder_cfg=dict(num_res_blocks=0),  # light, as MAE's
               finola_cfg=dict(negative_steps='mirror', axis_order='xy')),
     head=dict(type='PixelReconstructionHead', norm_pix=True, patch_size=4,
               loss=dict(type='PixelReconstructionLoss', criterion='L2',
