@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/models/vit-base-p16_224px.py',
     '../_base_/datasets/imagenet_224px_quadrant.py',
     '../_base_/schedules/mim_adamw_coslr_400e.py',
-    '../_base_/mim_runtime.py',
+    '../_base_/mim_runtime_epochs.py',
 ]
 model = dict(
     type='MaskedFINOLA',
@@ -12,7 +12,8 @@ model = dict(
                   with_cls_token=False),
     neck=dict(type='BlockFINOLANeck', in_channels=768, channels=1024,
               num_paths=4, latent_size=14, img_size=224,
-              decoder_channels=(512, 256, 128, 64, 32),
+              decoder_channels=(256, 128, 64, 32, 16),
+              decoder_cfg=dict(num_res_blocks=0),  # light, as MAE's
               finola_cfg=dict(negative_steps='mirror', axis_order='xy')),
     head=dict(type='PixelReconstructionHead', norm_pix=True, patch_size=16,
               loss=dict(type='PixelReconstructionLoss', criterion='L2',

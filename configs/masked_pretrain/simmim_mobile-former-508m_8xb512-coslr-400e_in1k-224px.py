@@ -3,7 +3,7 @@ _base_ = [
     '../_base_/models/mobile-former-508m_224px.py',
     '../_base_/datasets/imagenet_224px_mim.py',
     '../_base_/schedules/mim_adamw_coslr_400e.py',
-    '../_base_/mim_runtime.py',
+    '../_base_/mim_runtime_epochs.py',
 ]
 model = dict(
     type='SimMIM',

@@ -22,9 +22,4 @@ param_scheduler = [
          end=400, convert_to_iter_based=True),
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=400)
-default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', interval=1, by_epoch=True,
-                    max_keep_ckpts=3, save_last=True),
-    logger=dict(type='LoggerHook', interval=100))
-log_processor = dict(by_epoch=True)
 auto_scale_lr = dict(base_batch_size=4096)

@@ -71,12 +71,14 @@ class BlockFINOLANeck(BaseModule):
             block = F.interpolate(block, half, mode='bilinear',
                                   align_corners=False)
         quadrants = visible_quadrant(mask)                # (N, 2)
-        out = block.new_empty(block.shape[0], self.finola.channels,
-                              *self.latent_size)
+        out = None
         for quadrant in quadrants.unique(dim=0):          # <= 4 groups
             rows = (quadrants == quadrant).all(1)
-            out[rows] = self.finola.complete_block(
-                block[rows], tuple(quadrant.tolist()))
+            grown = self.finola.complete_block(block[rows],
+                                               tuple(quadrant.tolist()))
+            if out is None:                               # dtype under AMP
+                out = grown.new_empty(block.shape[0], *grown.shape[1:])
+            out[rows] = grown
         return out
 
     def forward(self, feats: Tuple[Tensor, ...], mask: Tensor) -> Tensor:
