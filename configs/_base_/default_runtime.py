@@ -10,6 +10,7 @@ default_hooks = dict(
                     max_keep_ckpts=2, save_last=True))
 custom_hooks = [
     dict(type='CheckpointCompatibilityHook'),
+    dict(type='NonFiniteGuardHook'),
     dict(type='ReconstructionVisHook', num_images=16, nrow=8),
 ]
 log_processor = dict(by_epoch=False)

@@ -4,5 +4,6 @@ _base_ = './default_runtime.py'
 
 custom_hooks = [
     dict(type='CheckpointCompatibilityHook'),
+    dict(type='NonFiniteGuardHook'),
     dict(type='MaskedReconstructionVisHook', interval=500, num_images=8),
 ]

@@ -9,5 +9,6 @@ default_hooks = dict(
 log_processor = dict(by_epoch=True)
 custom_hooks = [
     dict(type='CheckpointCompatibilityHook'),
+    dict(type='NonFiniteGuardHook'),
     dict(type='MaskedReconstructionVisHook', interval=5000, num_images=8),
 ]

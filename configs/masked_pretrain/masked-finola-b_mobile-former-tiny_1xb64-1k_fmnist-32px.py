@@ -1,6 +1,6 @@
 # Block-wise Masked FINOLA on the tiny Mobile-Former: the encoder sees only the
 # visible 16 px quadrant. At 32 px its stride-32 map is 1x1, resized to the
-# 4x4 quadrant latent (docs/choices.md); at 224 px it is 4x4.
+# 4x4 quadrant latent (docs/masked_pretraining.md); at 224 px it is 4x4.
 _base_ = [
     '../_base_/models/mobile-former-tiny_32px.py',
     '../_base_/datasets/fashion_mnist_32px_quadrant.py',

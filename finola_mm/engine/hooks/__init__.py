@@ -1,6 +1,7 @@
 from .checkpoint_check_hook import CheckpointCompatibilityHook
 from .masked_vis_hook import MaskedReconstructionVisHook
+from .non_finite_guard_hook import NonFiniteGuardHook
 from .reconstruction_vis_hook import ReconstructionVisHook
 
 __all__ = ['CheckpointCompatibilityHook', 'MaskedReconstructionVisHook',
-           'ReconstructionVisHook']
+           'NonFiniteGuardHook', 'ReconstructionVisHook']

@@ -1,0 +1,88 @@
+"""Nothing is lost: atomic checkpoint writes and the non-finite guard."""
+import glob
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+from mmengine.fileio import get_file_backend
+from mmengine.runner import Runner
+
+from conftest import ROOT
+from mmpretrain.registry import MODELS
+from finola_mm.models import MaskedFINOLA
+
+MASKED_E = osp.join(ROOT, 'configs/masked_pretrain/'
+                    'masked-finola-e_vit-tiny-p4_1xb64-1k_fmnist-32px.py')
+
+
+def test_local_writes_go_through_the_atomic_backend(tmp_path):
+    backend = get_file_backend(str(tmp_path / 'x.pth'))
+    assert type(backend).__name__ == 'AtomicLocalBackend'
+    backend.put(b'old', tmp_path / 'x.pth')
+    backend.put(b'new', tmp_path / 'x.pth')
+    assert (tmp_path / 'x.pth').read_bytes() == b'new'
+    assert glob.glob(str(tmp_path / '.*.tmp')) == []   # no temp left
+
+
+def test_a_kill_during_a_checkpoint_write_leaves_a_whole_file(tmp_path):
+    path = str(tmp_path / 'iter_1.pth')
+    writer = (
+        'import io, sys, torch, finola_mm\n'
+        'from mmengine.fileio import get_file_backend\n'
+        'path = sys.argv[1]; backend = get_file_backend(path)\n'
+        'backend.put(b"x", path)  # warm up\n'
+        'small, big = io.BytesIO(), io.BytesIO()\n'
+        'torch.save({"step": 0}, small)\n'
+        'torch.save({"step": 1, "w": torch.ones(40_000_000)}, big)\n'
+        'backend.put(small.getvalue(), path)\n'
+        'print("ready", flush=True)\n'
+        'while True:\n'
+        '    backend.put(big.getvalue(), path)\n')
+    proc = subprocess.Popen([sys.executable, '-c', writer, path],
+                            stdout=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout.readline().strip() == b'ready'
+    time.sleep(0.5)                                   # mid-way through writes
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    ckpt = torch.load(path, weights_only=True)        # whole, old or new
+    assert ckpt['step'] in (0, 1)
+    if ckpt['step'] == 1:
+        assert ckpt['w'].numel() == 40_000_000
+
+
+@MODELS.register_module(force=True)
+class NaNAtStepMaskedFINOLA(MaskedFINOLA):
+    """Masked FINOLA whose loss turns NaN at training step ``nan_at``."""
+
+    def __init__(self, nan_at: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.nan_at, self.steps = nan_at, 0
+
+    def loss(self, inputs, data_samples, **kwargs):
+        self.steps += 1
+        losses = super().loss(inputs, data_samples)
+        if self.steps == self.nan_at:
+            losses['loss'] = losses['loss'] * float('nan')
+        return losses
+
+
+def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(
+        tiny_cfg, tmp_path):
+    cfg = tiny_cfg(MASKED_E, tmp_path, iters=4, batch=2)
+    cfg.default_hooks.checkpoint.interval = 2
+    cfg.model.type = 'NaNAtStepMaskedFINOLA'
+    cfg.model.nan_at = 3
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(FloatingPointError) as err:
+        runner.train()
+    message = str(err.value)
+    assert 'iteration 3' in message and 'iter_2.pth' in message
+    assert '--resume' in message
+    assert not osp.exists(tmp_path / 'iter_4.pth')
+    state = torch.load(tmp_path / 'iter_2.pth', weights_only=True)
+    assert all(torch.isfinite(v).all() for v in state['state_dict'].values()
+               if v.is_floating_point())
