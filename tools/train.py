@@ -74,10 +74,28 @@ def check_machine(cfg):
             'optim_wrapper.type=OptimWrapper) to train on the CPU.')
 
 
+def init_cpu_distributed(cfg, args):
+    """torchrun on a machine without CUDA: start the gloo process group here
+    (MMEngine's init_dist always calls torch.cuda.set_device) and wrap the
+    model in DDP without device_ids (MMEngine passes the GPU index)."""
+    if args.launcher != 'pytorch' or torch.cuda.is_available():
+        return
+    import torch.distributed as dist
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
+        'gloo'
+    cfg.setdefault('model_wrapper_cfg', dict(
+        type='MMDistributedDataParallel', device_ids=None,
+        broadcast_buffers=False,
+        find_unused_parameters=cfg.get('find_unused_parameters', False)))
+
+
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     check_machine(cfg)
+    init_cpu_distributed(cfg, args)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)
     runner.train()

@@ -1,4 +1,4 @@
-"""Refuse a checkpoint whose weights do not fit the model."""
+"""Check a loaded checkpoint before the runner uses it."""
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
@@ -8,15 +8,22 @@ from finola_mm.utils import assert_checkpoint_fits
 
 @HOOKS.register_module()
 class CheckpointCompatibilityHook(Hook):
-    """Fail fast, listing keys, when ``load_from``/``resume`` does not fit.
+    """Fail fast, listing keys, when ``load_from``/``resume`` does not fit,
+    and never run code stored in a checkpoint.
 
-    MMEngine's own loading only warns and goes on with random weights where
-    names or shapes differ, which turns a wrong checkpoint into a silent bad
-    run.
+    - MMEngine's own loading only warns and goes on with random weights
+      where names or shapes differ, which turns a wrong checkpoint into a
+      silent bad run.
+    - ``Runner.resume`` executes ``checkpoint['meta']['config']`` (a Python
+      config) to read old GPU ids. A weights-only load cannot stop that, so
+      the stored config text is dropped here, before resume reads it.
     """
     priority = 'VERY_HIGH'
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        meta = checkpoint.get('meta')
+        if isinstance(meta, dict) and 'config' in meta:
+            meta.pop('config')
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         assert_checkpoint_fits(model, checkpoint)
