@@ -247,6 +247,11 @@ class FINOLA(nn.Module):
         check_option('negative_steps', negative_steps, NEGATIVE_STEPS)
         check_option('axis_order', axis_order, AXIS_ORDERS)
         check_option('aggregation', aggregation, AGGREGATIONS)
+        for name, value in (('channels', channels), ('num_paths', num_paths)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f'FINOLA {name} must be an int, got '
+                                f'{value!r} ({type(value).__name__}); write '
+                                f'e.g. {name}=512 without quotes.')
         if channels < 1 or num_paths < 1:
             raise ValueError(f'FINOLA needs channels >= 1 and num_paths >= 1,'
                              f' got channels={channels}, '

@@ -12,7 +12,7 @@ from mmengine.fileio import get_file_backend
 from mmengine.runner import Runner
 
 from conftest import ROOT
-from mmpretrain.registry import MODELS
+from mmpretrain.registry import MODELS  # noqa: E402
 from finola_mm.models import MaskedFINOLA
 
 MASKED_E = osp.join(ROOT, 'configs/masked_pretrain/'
@@ -86,3 +86,58 @@ def test_non_finite_loss_stops_training_and_keeps_the_last_good_checkpoint(
     state = torch.load(tmp_path / 'iter_2.pth', weights_only=True)
     assert all(torch.isfinite(v).all() for v in state['state_dict'].values()
                if v.is_floating_point())
+
+
+def test_resume_never_executes_the_config_stored_in_a_checkpoint(
+        tiny_cfg, tmp_path):
+    marker = tmp_path / 'pwned'
+    Runner.from_cfg(tiny_cfg(MASKED_E, tmp_path / 'a', iters=2)).train()
+    ckpt_path = tmp_path / 'a' / 'iter_2.pth'
+    ckpt = torch.load(ckpt_path, weights_only=True)
+    ckpt['meta']['config'] = f'import os\nos.system("touch {marker}")\n'
+    torch.save(ckpt, ckpt_path)
+    cfg = tiny_cfg(MASKED_E, tmp_path / 'b', iters=3)
+    cfg.resume, cfg.load_from = True, str(ckpt_path)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.iter == 3
+    assert not marker.exists(), 'the checkpoint\'s config was executed'
+
+
+def test_no_code_path_turns_weights_only_off():
+    banned = ('weights_only=' + 'False', 'TORCH_FORCE_NO_' + 'WEIGHTS_ONLY')
+    sources = glob.glob(osp.join(ROOT, 'finola_mm', '**', '*.py'),
+                        recursive=True) + glob.glob(
+                            osp.join(ROOT, 'tools', '**', '*.*'),
+                            recursive=True)
+    offenders = [(p, b) for p in sources for b in banned
+                 if b in open(p, errors='ignore').read()]
+    assert offenders == []
+
+
+def test_undecodable_image_names_its_path_index_and_fix(tmp_path):
+    from mmpretrain.datasets import CustomDataset
+    (tmp_path / 'broken.jpg').write_bytes(b'not a jpeg')
+    ds = CustomDataset(data_root=str(tmp_path), with_label=False,
+                       pipeline=[dict(type='CheckedLoadImageFromFile'),
+                                 dict(type='PackInputs')])
+    with pytest.raises(IOError) as err:
+        ds[0]
+    message = str(err.value)
+    assert 'broken.jpg' in message and 'dataset index 0' in message
+    assert 'ignore_empty' in message
+
+
+def test_empty_image_folder_is_a_clear_error(tmp_path):
+    from mmpretrain.datasets import CustomDataset
+    with pytest.raises(RuntimeError, match='Found 0 files'):
+        CustomDataset(data_root=str(tmp_path), with_label=False)
+
+
+def test_unknown_or_mistyped_config_values_name_the_field():
+    base = dict(type='FINOLANeck', in_channels=128, channels=256,
+                latent_size=8, img_size=32, decoder_channels=(32, 16, 16))
+    with pytest.raises(TypeError, match="FINOLANeck.*'chanels'"):
+        MODELS.build(dict(base, chanels=256))
+    with pytest.raises(TypeError, match='channels must be an int.*quotes'):
+        MODELS.build(dict(base, channels='256'))

@@ -3,7 +3,7 @@
 MMEngine 0.10.7 calls ``torch.load`` without ``weights_only``; torch >= 2.6
 then refuses the few non-tensor types MMEngine itself writes: its
 ``HistoryBuffer`` and numpy arrays/scalars in ``message_hub``. We allow
-exactly those types instead of setting ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``,
+exactly those types instead of turning weights-only loading off (by env var),
 so a checkpoint from a stranger still cannot run code when unpickled.
 
 One more: ``HistoryBuffer.__getstate__`` pickles its statistics methods as

@@ -11,7 +11,7 @@ mask_generator = dict(type='PatchMaskGenerator', input_size=224,
                       mask_patch_size=16, model_patch_size=16,
                       mask_ratio=0.75)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),

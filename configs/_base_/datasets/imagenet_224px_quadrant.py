@@ -5,7 +5,7 @@ _base_ = './imagenet_224px_mim.py'
 mask_generator = dict(type='QuadrantMaskGenerator', input_size=224,
                       model_patch_size=16, quadrant='random')
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='CheckedLoadImageFromFile'),
     dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
          backend='pillow', interpolation='bicubic'),
     dict(type='RandomFlip', prob=0.5),

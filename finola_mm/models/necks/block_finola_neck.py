@@ -55,8 +55,8 @@ class BlockFINOLANeck(BaseModule):
                 f'{self.latent_size}. Use an even latent_size (and adjust '
                 f'img_size or decoder_channels to match).')
         check_decoder_fit(self.latent_size, self.img_size, decoder_channels)
+        self.finola = FINOLA(channels, num_paths, **finola_cfg)  # checks C, M
         self.proj = nn.Conv2d(in_channels, channels * num_paths, 1)
-        self.finola = FINOLA(channels, num_paths, **finola_cfg)
         self.decoder = ConvDecoder(channels, decoder_channels, out_channels,
                                    **decoder_cfg)
 

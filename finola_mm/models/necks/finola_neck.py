@@ -68,9 +68,9 @@ class FINOLANeck(BaseModule):
         super().__init__(init_cfg=init_cfg)
         self.latent_size, self.img_size = _pair(latent_size), _pair(img_size)
         check_decoder_fit(self.latent_size, self.img_size, decoder_channels)
+        self.finola = FINOLA(channels, num_paths, **finola_cfg)  # checks C, M
         self.pool = AttentionPool(in_channels, channels * num_paths,
                                   pool_heads, pool_queries)
-        self.finola = FINOLA(channels, num_paths, **finola_cfg)
         self.decoder = ConvDecoder(channels, decoder_channels, out_channels,
                                    **decoder_cfg)
 
