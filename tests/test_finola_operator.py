@@ -168,3 +168,15 @@ def test_unknown_option_is_a_clear_error():
         FINOLA(4, axis_order='zz')
     with pytest.raises(ValueError, match="negative_steps must be one of"):
         FINOLA(4, negative_steps='none')
+
+
+def test_growth_over_128_steps_stays_finite_and_close_to_float64():
+    torch.manual_seed(0)
+    module = FINOLA(64, init_std=1.0).double()
+    q = torch.randn(1, 64, dtype=torch.float64)
+    with torch.no_grad():
+        ref = module(q, 257, 257)                       # 128 steps each way
+        out = module.float()(q.float(), 257, 257).double()
+    assert torch.isfinite(out).all()
+    rel = (out - ref).norm(dim=1) / ref.norm(dim=1)
+    assert rel.max() < 1e-4
