@@ -105,11 +105,11 @@ def test_two_gloo_processes_match_one_process_with_the_combined_batch(
             "custom_hooks = custom_hooks + [dict(type='RankWeightsDumpHook')]"
             "\n")
         open(path, 'w').write(text)
-    out = subprocess.run(
-        [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
-         '2', '--master_port', '29533', TRAIN, str(two / 'cfg.py'),
-         '--work-dir', str(two), '--launcher', 'pytorch'],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(                            # the documented launcher
+        ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'),
+         str(two / 'cfg.py'), '2', '--work-dir', str(two)],
+        cwd=ROOT, env=dict(env, PYTHON=sys.executable, PORT='29533'),
+        capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     out = train(str(one / 'cfg.py'), one, env=env)
     assert out.returncode == 0, out.stderr[-3000:]

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Usage: bash tools/dist_train.sh CONFIG GPUS [train.py args]
+# Usage: [NNODES=2 NODE_RANK=0 MASTER_ADDR=host PORT=29500] bash tools/dist_train.sh CONFIG GPUS [train.py args]
+# GPUS = processes on this node; on a CPU-only machine they use gloo.
+# PYTHON picks the interpreter (default: python).
 CONFIG=$1
 GPUS=$2
 NNODES=${NNODES:-1}
@@ -8,7 +10,7 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
 PYTHONPATH="$(dirname $0)/..":$PYTHONPATH \
-python -m torch.distributed.run \
+${PYTHON:-python} -m torch.distributed.run \
     --nnodes=$NNODES \
     --node_rank=$NODE_RANK \
     --master_addr=$MASTER_ADDR \
