@@ -23,10 +23,16 @@ from ..utils.masks import (check_mask_grid, visible_block_shape,
 class _MaskedViTMixin:
     """Runs the transformer layers on given tokens (pos already added)."""
 
-    def _pos_embed(self, hw: Tuple[int, int]) -> Tensor:
-        return resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
-                                mode=self.interpolate_mode,
-                                num_extra_tokens=self.num_extra_tokens)
+    def _embed_patches(self, x: Tensor, mask: Tensor) -> tuple:
+        """x (N, 3, H, W) -> patch tokens with their positions added
+        (N, L, D), the full position table (1, extra + L, D), and (h, w)."""
+        tokens, hw = self.patch_embed(x)
+        check_mask_grid(mask, hw, self.patch_embed.projection.kernel_size,
+                        type(self).__name__)
+        pos = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
+                               mode=self.interpolate_mode,
+                               num_extra_tokens=self.num_extra_tokens)
+        return tokens + pos[:, self.num_extra_tokens:], pos, hw
 
     def _add_cls_token(self, tokens: Tensor, pos: Tensor) -> Tensor:
         if self.cls_token is None:
@@ -74,8 +80,10 @@ class SimMIMViT(_MaskedViTMixin, VisionTransformer):
         check_mask_grid(mask, hw, self.patch_embed.projection.kernel_size,
                         type(self).__name__)
         w = mask.flatten(1).unsqueeze(-1).type_as(tokens)
-        tokens = tokens * (1. - w) + self.mask_token * w
-        pos = self._pos_embed(hw)
+        tokens = tokens * (1. - w) + self.mask_token * w  # before positions
+        pos = resize_pos_embed(self.pos_embed, self.patch_resolution, hw,
+                               mode=self.interpolate_mode,
+                               num_extra_tokens=self.num_extra_tokens)
         tokens = tokens + pos[:, self.num_extra_tokens:]
         outs = self._run_layers(self._add_cls_token(tokens, pos))
         return tuple(self._format_output(o, hw) for o in outs)
@@ -95,11 +103,7 @@ class VisibleTokenViT(_MaskedViTMixin, VisionTransformer):
     def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
         if mask is None:
             return super().forward(x)
-        tokens, hw = self.patch_embed(x)                  # (N, L, D)
-        check_mask_grid(mask, hw, self.patch_embed.projection.kernel_size,
-                        type(self).__name__)
-        pos = self._pos_embed(hw)
-        tokens = tokens + pos[:, self.num_extra_tokens:]
+        tokens, pos, _ = self._embed_patches(x, mask)    # (N, L, D)
         keep = visible_indices(mask)                      # (N, L_vis)
         tokens = torch.gather(
             tokens, 1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
