@@ -1,5 +1,6 @@
-"""Nothing is lost: atomic checkpoint writes and the non-finite guard."""
+"""Nothing is lost, and bad input is explained: checkpoints, NaNs, errors."""
 import glob
+import json
 import os.path as osp
 import signal
 import subprocess
@@ -141,3 +142,37 @@ def test_unknown_or_mistyped_config_values_name_the_field():
         MODELS.build(dict(base, chanels=256))
     with pytest.raises(TypeError, match='channels must be an int.*quotes'):
         MODELS.build(dict(base, channels='256'))
+
+
+def coco_file(tmp_path, annotations):
+    path = tmp_path / 'ann.json'
+    path.write_text(json.dumps(dict(
+        images=[dict(id=1, file_name='a.jpg', width=32, height=24)],
+        categories=[dict(id=1, name='shirt'), dict(id=2, name='shoe')],
+        annotations=[dict(dict(id=i + 1, image_id=1, area=1.0, iscrowd=0),
+                          **a) for i, a in enumerate(annotations)])))
+    return str(path)
+
+
+def build_coco(ann_file):
+    from finola_mm.datasets.checked_coco import CheckedCocoDataset
+    return CheckedCocoDataset(ann_file=ann_file, data_prefix=dict(img=''),
+                              metainfo=dict(classes=('shirt', 'shoe')),
+                              pipeline=[])
+
+
+@pytest.mark.parametrize('bad,expected', [
+    (dict(bbox=[20, 4, 20, 10], category_id=1), 'outside the image'),
+    (dict(bbox=[2, 2, 0, 5], category_id=2), 'non-positive width'),
+    (dict(bbox=[2, 2, 5, 5], category_id=7), 'category_id 7 is not one'),
+])
+def test_detection_annotation_errors_name_the_file_image_and_box(
+        tmp_path, bad, expected):
+    good = dict(bbox=[1, 1, 10, 10], category_id=1)
+    assert len(build_coco(coco_file(tmp_path, [good]))) == 1
+    with pytest.raises(ValueError) as err:
+        build_coco(coco_file(tmp_path, [good, bad]))
+    message = str(err.value)
+    assert expected in message
+    assert 'ann.json' in message and 'a.jpg' in message
+    assert 'annotation id 2' in message

@@ -8,18 +8,23 @@ import subprocess
 import sys
 import time
 
+import pytest
 import torch
 
 from conftest import ROOT, tiny_run_cfg
 
 BLOCK = osp.join(ROOT, 'configs/masked_pretrain/'
                  'masked-finola-b_vit-tiny-p4_1xb64-1k_fmnist-32px.py')
+LINEAR = osp.join(ROOT, 'configs/benchmarks/'
+                  'linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py')
 TRAIN = osp.join(ROOT, 'tools', 'train.py')
 
 
-def write_cfg(work_dir, iters, batch, deterministic_masks=False):
-    """The block-wise config on tiny data, dumped for tools/train.py."""
-    cfg = tiny_run_cfg(BLOCK, work_dir, iters=iters, batch=batch)
+def write_cfg(work_dir, iters, batch, deterministic_masks=False,
+              config=BLOCK):
+    """A config (block-wise Masked FINOLA by default) on tiny data, dumped
+    for tools/train.py."""
+    cfg = tiny_run_cfg(config, work_dir, iters=iters, batch=batch)
     cfg.default_hooks.checkpoint.interval = iters // 2
     cfg.randomness = dict(seed=0, deterministic=True)
     if deterministic_masks:  # same masks whichever rank reads an image
@@ -59,12 +64,15 @@ def weights(path):
     return torch.load(path, weights_only=True)['state_dict']
 
 
-def test_sigkilled_run_resumes_to_the_same_weights_and_losses(tmp_path):
+@pytest.mark.parametrize('config', [BLOCK, LINEAR],
+                         ids=['masked-finola-b', 'linear-probe'])
+def test_sigkilled_run_resumes_to_the_same_weights_and_losses(config,
+                                                              tmp_path):
     whole, killed = tmp_path / 'whole', tmp_path / 'killed'
-    out = train(write_cfg(whole, 8, 2), whole)
+    out = train(write_cfg(whole, 8, 2, config=config), whole)
     assert out.returncode == 0, out.stderr[-3000:]
 
-    cfg = write_cfg(killed, 8, 2)
+    cfg = write_cfg(killed, 8, 2, config=config)
     proc = subprocess.Popen([sys.executable, TRAIN, cfg, '--work-dir',
                              str(killed)], cwd=ROOT,
                             stdout=subprocess.DEVNULL,

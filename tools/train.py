@@ -24,6 +24,10 @@ def parse_args():
                         help='automatic mixed precision (needs CUDA)')
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
+    parser.add_argument(
+        '--pretrained', metavar='CKPT',
+        help='initialise the backbone from a pretraining (or backbone-only) '
+        'checkpoint: init_cfg=Pretrained with prefix "backbone."')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the LR by actual / base batch size')
     parser.add_argument(
@@ -55,6 +59,9 @@ def merge_args(cfg, args):
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
+    if args.pretrained:
+        cfg.model.backbone.init_cfg = dict(
+            type='Pretrained', checkpoint=args.pretrained, prefix='backbone.')
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
     if args.cfg_options is not None:

@@ -1,0 +1,7 @@
+# Fashion-MNIST 32 px with labels, for linear probing and fine-tuning.
+_base_ = './fashion_mnist_32px.py'
+
+data_preprocessor = dict(type='ClsDataPreprocessor', num_classes=10)
+train_dataloader = dict(batch_size=256)
+val_evaluator = dict(_delete_=True, type='Accuracy', topk=(1, 5))
+test_evaluator = val_evaluator
