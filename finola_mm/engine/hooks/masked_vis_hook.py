@@ -9,6 +9,7 @@ from torchvision.utils import make_grid
 
 from mmpretrain.registry import HOOKS
 from finola_mm.models.utils.masked_reconstruction import masked_reconstruction
+from finola_mm.models.utils.pixels import to_pixels
 
 
 @HOOKS.register_module()
@@ -56,8 +57,8 @@ class MaskedReconstructionVisHook(Hook):
         pred, mask = masked_reconstruction(model, data['inputs'],
                                            data['data_samples'])
         model.train(was_training)
-        original = _to_pixels(model, data['inputs'])
-        pred = _to_pixels(model, pred)
+        original = to_pixels(model.data_preprocessor, data['inputs'])
+        pred = to_pixels(model.data_preprocessor, pred)
         masked_input = original * (1 - mask) + 127.5 * mask
         pasted = original * (1 - mask) + pred * mask
         rows = []
@@ -75,9 +76,3 @@ class MaskedReconstructionVisHook(Hook):
         runner.logger.info(f'masked reconstruction grid saved to {path}')
         return path
 
-
-def _to_pixels(model, images: torch.Tensor) -> torch.Tensor:
-    pre = model.data_preprocessor
-    if getattr(pre, '_enable_normalize', False):
-        images = images * pre.std + pre.mean
-    return images.clamp(0, 255)

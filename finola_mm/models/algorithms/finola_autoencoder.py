@@ -7,6 +7,7 @@ from torch import Tensor
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+from ..utils.pixels import to_pixels
 
 
 @MODELS.register_module()
@@ -52,10 +53,7 @@ class FINOLAAutoencoder(BaseSelfSupervisor):
 
     def to_pixels(self, images: Tensor) -> Tensor:
         """Undo the data preprocessor's normalisation; clamp to [0, 255]."""
-        pre = self.data_preprocessor
-        if getattr(pre, '_enable_normalize', False):
-            images = images * pre.std + pre.mean
-        return images.clamp(0, 255)
+        return to_pixels(self.data_preprocessor, images)
 
     def _check_image_size(self, inputs: Tensor) -> None:
         expected = tuple(self.neck.img_size)

@@ -33,15 +33,19 @@ class MaskedFINOLA(BaseSelfSupervisor):
     def loss(self, inputs: Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, Tensor]:
         """inputs (N, 3, H, W), normalised -> {'loss': scalar}."""
-        mask = stack_masks(data_samples, type(self).__name__)  # (N, h, w)
-        pred = self.neck(self.backbone(inputs, mask), mask)    # (N, 3, H, W)
+        pred, mask = self.predict_masked(inputs, data_samples)
         return dict(loss=self.head.loss(pred, inputs, mask))
+
+    def predict_masked(self, inputs: Tensor,
+                       data_samples: List[DataSample]) -> Tuple[Tensor, Tensor]:
+        """-> prediction (N, 3, H, W) in target space and mask (N, h, w)."""
+        mask = stack_masks(data_samples, type(self).__name__)  # (N, h, w)
+        return self.neck(self.backbone(inputs, mask), mask), mask
 
     def reconstruct(self, inputs: Tensor,
                     data_samples: List[DataSample]) -> Tuple[Tensor, Tensor]:
         """-> prediction (N, 3, H, W) in the inputs' normalisation and the
         pixel mask (N, 1, H, W), 1 = masked."""
-        mask = stack_masks(data_samples, type(self).__name__)
-        pred = self.neck(self.backbone(inputs, mask), mask)
+        pred, mask = self.predict_masked(inputs, data_samples)
         return (self.head.to_image(pred, inputs),
                 upsample_mask(mask, inputs.shape[-2:]))
