@@ -4,13 +4,14 @@ Both subclass :class:`MobileFormer` and add at most parameters of their own
 (SimMIM's ``mask_token``), so a pretrained checkpoint loads into the plain
 backbone with ``init_cfg=dict(type='Pretrained', prefix='backbone.')``.
 """
-from typing import Optional, Tuple
+from typing import Optional
 
 import torch
 from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.registry import MODELS
 from torch import Tensor, nn
 
+from ..utils.masks import visible_box
 from .mobile_former import MobileFormer
 
 
@@ -71,36 +72,6 @@ class SimMIMMobileFormer(MobileFormer):
         m = mask.repeat_interleave(H // h, 1).repeat_interleave(W // w, 2)
         m = m.unsqueeze(1).to(x.dtype)  # (N, 1, H', W')
         return x * (1 - m) + self.mask_token * m
-
-
-def visible_box(mask: Tensor) -> Tuple[Tensor, Tensor, int, int]:
-    """The visible (0) rectangle of each mask, in cells.
-
-    Args:
-        mask (Tensor): (N, h, w), 1 = masked; per sample, the visible cells
-            must form one axis-aligned rectangle, of one size for all.
-
-    Returns:
-        tuple: top (N, ), left (N, ), height, width.
-    """
-    vis = mask == 0
-    rows, cols = vis.any(2), vis.any(1)  # (N, h), (N, w)
-    top, left = rows.int().argmax(1), cols.int().argmax(1)
-    height, width = rows.sum(1), cols.sum(1)
-    # the box spanned by first visible row/column and the counts
-    r = torch.arange(vis.shape[1], device=mask.device)[None]
-    c = torch.arange(vis.shape[2], device=mask.device)[None]
-    in_r = (r >= top[:, None]) & (r < (top + height)[:, None])
-    in_c = (c >= left[:, None]) & (c < (left + width)[:, None])
-    box = in_r[:, :, None] & in_c[:, None, :]
-    if (not torch.equal(box, vis) or (height == 0).any()
-            or (height != height[0]).any() or (width != width[0]).any()):
-        raise ValueError(
-            'BlockMaskedMobileFormer: the visible (0) cells of each mask must '
-            'form one non-empty axis-aligned rectangle, of the same size in '
-            f'every sample; got visible heights {height.tolist()} and widths '
-            f'{width.tolist()} (or a visible set that is not a rectangle).')
-    return top, left, int(height[0]), int(width[0])
 
 
 @MODELS.register_module()

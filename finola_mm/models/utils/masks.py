@@ -41,18 +41,35 @@ def visible_indices(mask: Tensor) -> Tensor:
     return order[:, :int(num_visible[0])]
 
 
+def visible_box(mask: Tensor) -> Tuple[Tensor, Tensor, int, int]:
+    """The visible (0) rectangle of each mask (N, h, w), in cells.
+
+    Returns top (N,), left (N,), height, width; every sample's visible cells
+    must form one axis-aligned rectangle, of one size for all.
+    """
+    vis = mask == 0
+    rows, cols = vis.any(2), vis.any(1)                   # (N, h), (N, w)
+    top, left = rows.int().argmax(1), cols.int().argmax(1)
+    height, width = rows.sum(1), cols.sum(1)
+    r = torch.arange(vis.shape[1], device=mask.device)[None]
+    c = torch.arange(vis.shape[2], device=mask.device)[None]
+    in_r = (r >= top[:, None]) & (r < (top + height)[:, None])
+    in_c = (c >= left[:, None]) & (c < (left + width)[:, None])
+    if (not torch.equal(in_r[:, :, None] & in_c[:, None, :], vis)
+            or (height == 0).any() or (height != height[0]).any()
+            or (width != width[0]).any()):
+        raise ValueError(
+            'Block-wise masking needs the visible (0) cells of each mask to '
+            'form one non-empty axis-aligned rectangle, of the same size in '
+            f'every sample; got visible heights {height.tolist()} and widths '
+            f'{width.tolist()} (or a visible set that is not a rectangle). '
+            f'Use QuadrantMaskGenerator in the pipeline.')
+    return top, left, int(height[0]), int(width[0])
+
+
 def visible_block_shape(mask: Tensor) -> Tuple[int, int]:
     """(h_vis, w_vis) of the visible rectangle, the same in every mask."""
-    visible = mask == 0
-    rows = visible.any(2).sum(1)                          # (N,)
-    cols = visible.any(1).sum(1)
-    if ((rows != rows[0]).any() or (cols != cols[0]).any()
-            or (visible.sum((1, 2)) != rows * cols).any()):
-        raise ValueError(
-            'Block-wise masking needs the visible patches of every image to '
-            'form one rectangle of the same size (a quadrant); use '
-            'QuadrantMaskGenerator in the pipeline.')
-    return int(rows[0]), int(cols[0])
+    return visible_box(mask)[2:]
 
 
 def visible_quadrant(mask: Tensor) -> Tensor:
