@@ -16,13 +16,14 @@ MAIN_CONFIG = osp.join(
 
 @pytest.fixture(scope='session')
 def image_folder(tmp_path_factory):
-    """Eight random 300x280 JPEGs standing in for ImageNet."""
+    """Eight random 300x280 JPEGs in two class folders standing in for
+    ImageNet (unlabelled configs read all of them)."""
     import mmcv
     root = tmp_path_factory.mktemp('images')
     rng = np.random.default_rng(0)
     for i in range(8):
         mmcv.imwrite(rng.integers(0, 255, (300, 280, 3), dtype=np.uint8),
-                     str(root / f'img_{i}.jpg'))
+                     str(root / f'class_{i % 2}' / f'img_{i}.jpg'))
     return str(root)
 
 
@@ -45,8 +46,10 @@ def tiny_run_cfg(cfg_path, work_dir, image_folder=None, iters=1,
             ds.data_root = FMNIST_ROOT
             ds.indices = 2 * batch
         else:
-            loader.dataset = dict(type='CustomDataset', data_root=image_folder,
-                                  with_label=False, pipeline=ds.pipeline)
+            loader.dataset = dict(
+                type='CustomDataset', data_root=image_folder,
+                with_label=cfg.model.type == 'ImageClassifier',
+                pipeline=ds.pipeline)
     cfg.train_dataloader.sampler = dict(type='InfiniteSampler', shuffle=True)
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters,
                          val_interval=iters if val else iters + 1)

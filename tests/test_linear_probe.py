@@ -2,16 +2,21 @@
 head."""
 import os.path as osp
 
+import pytest
 import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from conftest import ROOT
 
-LINEAR = osp.join(ROOT, 'configs/benchmarks/'
-                  'linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py')
-PRETRAIN = osp.join(ROOT, 'configs/masked_pretrain/'
-                    'masked-finola-e_vit-tiny-p4_1xb64-1k_fmnist-32px.py')
+# (linear-probe config, a pretraining config of the same encoder)
+PAIRS = {
+    'vit-tiny': ('linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py',
+                 'masked-finola-e_vit-tiny-p4_1xb64-1k_fmnist-32px.py'),
+    'mobile-former-tiny': (
+        'linear-probe_mobile-former-tiny_1xb256-500it_fmnist-32px.py',
+        'masked-finola-b_mobile-former-tiny_1xb64-1k_fmnist-32px.py'),
+}
 
 
 class WeightsAtStart(Hook):
@@ -22,8 +27,12 @@ class WeightsAtStart(Hook):
                       for k, v in runner.model.state_dict().items()}
 
 
+@pytest.mark.parametrize('encoder', sorted(PAIRS))
 def test_linear_probe_trains_only_the_head_on_pretrained_weights(
-        tiny_cfg, tmp_path):
+        encoder, tiny_cfg, tmp_path):
+    linear, pretrain = PAIRS[encoder]
+    LINEAR = osp.join(ROOT, 'configs/benchmarks', linear)
+    PRETRAIN = osp.join(ROOT, 'configs/masked_pretrain', pretrain)
     Runner.from_cfg(tiny_cfg(PRETRAIN, tmp_path / 'pre', iters=1)).train()
     ckpt = str(tmp_path / 'pre' / 'iter_1.pth')
     pretrained = torch.load(ckpt, weights_only=True)['state_dict']

@@ -1,8 +1,10 @@
 from .atomic_io import (AtomicLocalBackend, atomic_write,
                         register_atomic_local_backend)
-from .checkpoint_compat import assert_checkpoint_fits, state_dict_mismatch
+from .checkpoint_compat import (assert_backbone_fits, assert_checkpoint_fits,
+                               state_dict_mismatch)
 from .safe_load import mmengine_checkpoint_types, register_safe_globals
 
-__all__ = ['AtomicLocalBackend', 'assert_checkpoint_fits', 'atomic_write',
+__all__ = ['AtomicLocalBackend', 'assert_backbone_fits',
+           'assert_checkpoint_fits', 'atomic_write',
            'mmengine_checkpoint_types', 'register_atomic_local_backend',
            'register_safe_globals', 'state_dict_mismatch']

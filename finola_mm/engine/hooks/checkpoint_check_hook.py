@@ -3,7 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
-from finola_mm.utils import assert_checkpoint_fits
+from finola_mm.utils import assert_backbone_fits, assert_checkpoint_fits
 
 
 @HOOKS.register_module()
@@ -17,6 +17,9 @@ class CheckpointCompatibilityHook(Hook):
     - ``Runner.resume`` executes ``checkpoint['meta']['config']`` (a Python
       config) to read old GPU ids. A weights-only load cannot stop that, so
       the stored config text is dropped here, before resume reads it.
+    - A backbone ``init_cfg=dict(type='Pretrained', ...)`` is loaded with
+      ``strict=False``; before training, every backbone weight must have
+      come from that checkpoint.
     """
     priority = 'VERY_HIGH'
 
@@ -27,3 +30,12 @@ class CheckpointCompatibilityHook(Hook):
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         assert_checkpoint_fits(model, checkpoint)
+
+    def before_train(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        backbone = getattr(model, 'backbone', None)
+        init = getattr(backbone, 'init_cfg', None)
+        if isinstance(init, dict) and init.get('type') == 'Pretrained':
+            assert_backbone_fits(backbone, init['checkpoint'],
+                                 init.get('prefix', ''))

@@ -401,6 +401,26 @@ class MobileFormer(BaseBackbone):
                 outs[i] = x
         return tuple(outs[i] for i in self.out_indices)
 
+    def get_layer_depth(self, param_name: str, prefix: str = '') -> tuple:
+        """(depth, max depth) of a parameter for layer-wise LR decay.
+
+        As MMPretrain's ViT: stem and tokens are depth 0, block j (counted
+        over all stages) is j + 1, and anything after the backbone (neck,
+        head) is the last depth.
+        """
+        num_blocks = sum(len(stage) for stage in self.stages)
+        max_depth = num_blocks + 2
+        if not param_name.startswith(prefix):
+            return max_depth - 1, max_depth
+        name = param_name[len(prefix):]
+        if name.startswith(('stem', 'tokens')):
+            return 0, max_depth
+        if name.startswith('stages.'):
+            stage, block = map(int, name.split('.')[1:3])
+            depth = sum(len(s) for s in self.stages[:stage]) + block + 1
+            return depth, max_depth
+        return max_depth - 1, max_depth
+
     def _freeze_stages(self) -> None:
         if self.frozen_stages < 0:
             return

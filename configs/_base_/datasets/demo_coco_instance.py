@@ -1,0 +1,77 @@
+# The demo COCO instance-segmentation set (docs/demo_coco.md): Fashion-MNIST
+# items pasted on photo crops, 128x128 px, 10 classes. Make it first with
+#   python tools/data/make_demo_coco.py --out data/demo_coco
+# MMDetection 3.x style, as mmdet's configs/_base_/datasets/coco_instance.py.
+#
+# CheckedCocoDataset (finola_mm/datasets/checked_coco.py) is CocoDataset that
+# refuses bad boxes / category ids with a clear error. It imports mmdet, so
+# finola_mm does not import it by itself: a config using this base must list
+# it, e.g.
+#   custom_imports = dict(imports=['finola_mm.datasets.checked_coco'],
+#                         allow_failed_imports=False)
+# (not set here: mmengine forbids the same key in two _base_ files).
+dataset_type = 'CheckedCocoDataset'
+data_root = 'data/demo_coco/'
+metainfo = dict(classes=('T-shirt/top', 'Trouser', 'Pullover', 'Dress',
+                         'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                         'Ankle boot'))  # category ids 1..10
+img_scale = (128, 128)
+backend_args = None
+
+# Masks are compressed RLE: LoadAnnotations must keep poly2mask=True (the
+# default); with poly2mask=False MMDetection ignores every RLE instance.
+train_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='RandomFlip', prob=0.5),
+    dict(type='PackDetInputs')
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile', backend_args=backend_args),
+    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor'))
+]
+train_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    batch_sampler=dict(type='AspectRatioBatchSampler'),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        metainfo=metainfo,
+        ann_file='annotations/instances_train.json',
+        data_prefix=dict(img='train/'),
+        filter_cfg=dict(filter_empty_gt=True, min_size=32),
+        pipeline=train_pipeline,
+        backend_args=backend_args))
+val_dataloader = dict(
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        metainfo=metainfo,
+        ann_file='annotations/instances_val.json',
+        data_prefix=dict(img='val/'),
+        test_mode=True,
+        pipeline=test_pipeline,
+        backend_args=backend_args))
+# No separate test split: testing scores the val split.
+test_dataloader = val_dataloader
+
+val_evaluator = dict(
+    type='CocoMetric',
+    ann_file=data_root + 'annotations/instances_val.json',
+    metric=['bbox', 'segm'],
+    format_only=False,
+    backend_args=backend_args)
+test_evaluator = val_evaluator

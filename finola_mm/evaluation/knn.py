@@ -1,0 +1,118 @@
+"""k-nearest-neighbour accuracy of frozen encoder features: no training.
+
+Weighted kNN as in Wu et al. 2018 and DINO: cosine similarity of L2-normed
+features, the k most similar training images vote for their class with
+weight exp(similarity / T).
+"""
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmengine.runner import Runner
+from mmengine.utils import ProgressBar
+from torch import Tensor, nn
+
+
+def pooled_features(outs) -> Tensor:
+    """The backbone's last output -> (N, D): average over space if a map."""
+    x = outs[-1] if isinstance(outs, (tuple, list)) else outs
+    return x.mean(dim=(2, 3)) if x.dim() == 4 else x.flatten(1)
+
+
+@torch.no_grad()
+def extract_features(model: nn.Module, dataloader,
+                     progress: bool = False) -> tuple:
+    """(features (N, D), labels (N,)) of a dataset through ``model.backbone``.
+
+    ``model`` is an MMPretrain classifier; its data preprocessor normalises.
+    """
+    model.eval()
+    feats, labels = [], []
+    bar = ProgressBar(len(dataloader.dataset)) if progress else None
+    for data in dataloader:
+        data = model.data_preprocessor(data, False)
+        feats.append(pooled_features(model.backbone(data['inputs'])))
+        labels.append(torch.cat([s.gt_label for s in data['data_samples']]))
+        if bar:
+            bar.update(len(labels[-1]))
+    return torch.cat(feats), torch.cat(labels)
+
+
+def knn_predict(train_feats: Tensor, train_labels: Tensor, test_feats: Tensor,
+                k: int = 20, temperature: float = 0.07,
+                num_classes: Optional[int] = None,
+                chunk: int = 1024) -> Tensor:
+    """Class scores (M, num_classes) of M test features from N train ones.
+
+    Args:
+        train_feats (Tensor): (N, D). train_labels (Tensor): (N,) ints.
+        test_feats (Tensor): (M, D).
+        k (int): neighbours that vote. temperature (float): vote sharpness.
+    """
+    if not 1 <= k <= len(train_feats):
+        raise ValueError(f'k={k} must be in [1, {len(train_feats)}] (the '
+                         'number of training features).')
+    num_classes = num_classes or int(train_labels.max()) + 1
+    train_feats = F.normalize(train_feats.float(), dim=1)
+    scores = []
+    for part in F.normalize(test_feats.float(), dim=1).split(chunk):
+        sim, idx = (part @ train_feats.T).topk(k, dim=1)  # (m, k)
+        votes = F.one_hot(train_labels[idx], num_classes).float()
+        scores.append((votes * (sim / temperature).exp()[..., None]).sum(1))
+    return torch.cat(scores)
+
+
+def knn_accuracy(train_feats: Tensor, train_labels: Tensor,
+                 test_feats: Tensor, test_labels: Tensor, k: int = 20,
+                 temperature: float = 0.07) -> dict:
+    """Top-1 and top-5 kNN accuracy in percent."""
+    scores = knn_predict(train_feats, train_labels, test_feats, k,
+                         temperature, int(train_labels.max()) + 1)
+    topk = scores.topk(min(5, scores.shape[1]), dim=1).indices
+    hit = topk == test_labels[:, None]
+    return {'knn/top1': 100. * hit[:, 0].float().mean().item(),
+            'knn/top5': 100. * hit.any(1).float().mean().item()}
+
+
+def _eval_loader(cfg, test_mode: bool, indices) -> object:
+    """A deterministic loader over one split with the test pipeline."""
+    loader = cfg.test_dataloader.copy()
+    dataset = dict(loader.dataset, test_mode=test_mode, indices=indices,
+                   pipeline=cfg.test_dataloader.dataset.pipeline)
+    loader.update(dataset=dataset, persistent_workers=False,
+                  sampler=dict(type='DefaultSampler', shuffle=False))
+    return Runner.build_dataloader(loader)
+
+
+def frozen_features(cfg, train_indices=None, test_indices=None,
+                    progress: bool = False) -> tuple:
+    """((train feats, labels), (test feats, labels)) of the backbone of a
+    classification ``cfg``, built with its ``init_cfg`` (Pretrained, or none
+    for the random-init control); both splits use the test pipeline."""
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+
+    from finola_mm.utils import assert_backbone_fits
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    init = model.backbone.init_cfg
+    if isinstance(init, dict) and init.get('type') == 'Pretrained':
+        assert_backbone_fits(model.backbone, init['checkpoint'],
+                             init.get('prefix', ''))
+    train = extract_features(model, _eval_loader(cfg, False, train_indices),
+                             progress)
+    test = extract_features(model, _eval_loader(cfg, True, test_indices),
+                            progress)
+    return train, test
+
+
+def knn_eval(cfg, train_indices=None, test_indices=None, k: int = 20,
+             temperature: float = 0.07, progress: bool = False) -> dict:
+    """kNN accuracy of the backbone of a classification ``cfg``: the train
+    split is the memory bank and the test split is scored."""
+    train, test = frozen_features(cfg, train_indices, test_indices, progress)
+    result = knn_accuracy(*train, *test, k=k, temperature=temperature)
+    result.update(num_train=len(train[0]), num_test=len(test[0]), k=k,
+                  temperature=temperature)
+    return result

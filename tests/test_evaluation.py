@@ -1,0 +1,159 @@
+"""Downstream evaluation: kNN, the feature probe, layer-wise LR decay, the
+backbone extractor, and the check that a Pretrained backbone really fits."""
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmpretrain.registry import MODELS
+
+from conftest import ROOT
+from finola_mm.evaluation import (knn_accuracy, knn_eval, knn_predict,
+                                  train_linear_probe)
+
+BENCH = osp.join(ROOT, 'configs/benchmarks')
+VIT_PROBE = osp.join(BENCH,
+                     'linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py')
+MF_PRETRAIN = osp.join(ROOT, 'configs/masked_pretrain/'
+                       'simmim_mobile-former-tiny_1xb64-1k_fmnist-32px.py')
+VIT_PRETRAIN = osp.join(ROOT, 'configs/masked_pretrain/'
+                        'mae_vit-tiny-p4_1xb64-1k_fmnist-32px.py')
+EXTRACT = osp.join(ROOT, 'tools/model_converters/extract_backbone.py')
+
+
+def clusters(n, num_classes=5, dims=16, noise=1.0, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    centres = 3 * torch.randn(num_classes, dims, generator=gen)
+    labels = torch.arange(n) % num_classes
+    return centres[labels] + noise * torch.randn(n, dims, generator=gen), \
+        labels
+
+
+@pytest.fixture(scope='module')
+def pretrained(tmp_path_factory):
+    """1-iteration MAE (ViT) and SimMIM (Mobile-Former) checkpoints."""
+    import sys as _sys
+    _sys.path.insert(0, osp.join(ROOT, 'tests'))
+    from conftest import tiny_run_cfg
+    root = tmp_path_factory.mktemp('pretrained')
+    out = {}
+    for name, path in (('vit', VIT_PRETRAIN), ('mobile-former', MF_PRETRAIN)):
+        Runner.from_cfg(tiny_run_cfg(path, root / name, iters=1)).train()
+        out[name] = str(root / name / 'iter_1.pth')
+    return out
+
+
+def test_knn_separates_clusters_and_not_noise():
+    x, y = clusters(600)
+    assert knn_accuracy(x[:400], y[:400], x[400:], y[400:])['knn/top1'] > 95
+    shuffled = y[torch.randperm(600, generator=torch.Generator()
+                                .manual_seed(1))]
+    acc = knn_accuracy(x[:400], shuffled[:400], x[400:], y[400:])['knn/top1']
+    assert acc < 50  # labels unrelated to features: near chance (20%)
+
+
+def test_knn_votes_are_weighted_by_similarity():
+    bank = torch.tensor([[1., 0.], [0.9, 0.1], [0., 1.]])
+    labels = torch.tensor([0, 0, 1])
+    scores = knn_predict(bank, labels, torch.tensor([[0.1, 1.]]), k=3)
+    assert scores.argmax(1).item() == 1  # nearest wins over the majority
+    with pytest.raises(ValueError, match='k=4'):
+        knn_predict(bank, labels, bank, k=4)
+
+
+def test_feature_probe_learns_clusters_and_not_noise():
+    x, y = clusters(1000, noise=2.0)
+    good = train_linear_probe(x[:800], y[:800], x[800:], y[800:], epochs=5)
+    noise = train_linear_probe(torch.randn(800, 16), y[:800],
+                               torch.randn(200, 16), y[800:], epochs=5)
+    assert good['linear/top1'] > 90 and noise['linear/top1'] < 40
+
+
+def test_knn_eval_reads_the_pretrained_backbone(pretrained):
+    cfg = Config.fromfile(VIT_PROBE)
+    cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                       checkpoint=pretrained['vit'])
+    result = knn_eval(cfg, train_indices=40, test_indices=20, k=5)
+    assert result['num_train'] == 40 and result['num_test'] == 20
+    assert 0 <= result['knn/top1'] <= result['knn/top5'] <= 100
+
+
+def test_another_encoders_checkpoint_is_a_clear_error(pretrained):
+    cfg = Config.fromfile(VIT_PROBE)
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                       checkpoint=pretrained['mobile-former'])
+    with pytest.raises(RuntimeError, match=r'missing keys \(53\): layers.0'):
+        knn_eval(cfg, 8, 8, k=2)
+
+
+def test_linear_probe_run_refuses_a_checkpoint_that_does_not_fit(
+        pretrained, tiny_cfg, tmp_path):
+    cfg = tiny_cfg(VIT_PROBE, tmp_path, iters=1)
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',
+                                       checkpoint=pretrained['mobile-former'])
+    with pytest.raises(RuntimeError, match='does not fit the '
+                       'VisionTransformer backbone'):
+        Runner.from_cfg(cfg).train()
+
+
+def test_extracted_backbone_keeps_metadata_and_loads_like_the_original(
+        pretrained, tmp_path):
+    out = tmp_path / 'mae_backbone.pth'
+    subprocess.run([sys.executable, EXTRACT, pretrained['vit'], str(out)],
+                   check=True, cwd=ROOT, capture_output=True)
+    src = torch.load(pretrained['vit'], weights_only=True)
+    ckpt = torch.load(out, weights_only=True)
+    assert set(ckpt) == {'meta', 'state_dict'}  # no optimizer, no decoder
+    assert set(ckpt['state_dict']) == {
+        k for k in src['state_dict'] if k.startswith('backbone.')}
+    meta = ckpt['meta']
+    assert (meta['method'], meta['backbone_type'], meta['iter']) == \
+        ('mae', 'MAEViT', 1)
+    assert 'MAEViT' in meta['pretrain_config']
+    for path in (pretrained['vit'], str(out)):  # either form, same weights
+        init_default_scope('mmpretrain')
+        cfg = Config.fromfile(VIT_PROBE)
+        cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=path,
+                                           prefix='backbone.')
+        model = MODELS.build(cfg.model)
+        model.init_weights()
+        assert torch.equal(model.backbone.layers[0].ffn.layers[1].weight,
+                           src['state_dict']['backbone.layers.0.ffn.layers.1'
+                                             '.weight'])
+
+
+def test_extractor_rejects_files_without_a_backbone(tmp_path):
+    bad = tmp_path / 'bad.pth'
+    torch.save({'state_dict': {'head.fc.weight': torch.zeros(1)}}, bad)
+    run = subprocess.run([sys.executable, EXTRACT, str(bad),
+                          str(tmp_path / 'o.pth')], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and 'no "backbone." weights' in run.stderr
+    assert not (tmp_path / 'o.pth').exists()
+
+
+@pytest.mark.parametrize('config', [
+    'fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py',
+    'fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'])
+def test_fine_tune_decays_the_lr_from_head_to_stem(config):
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(osp.join(BENCH, config))
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    lr = {g['param_name']: g['lr'] for g in wrapper.optimizer.param_groups}
+    base = cfg.optim_wrapper.optimizer.lr
+    first = next(v for k, v in lr.items()
+                 if k.startswith(('backbone.patch_embed', 'backbone.stem')))
+    assert lr['head.fc.weight'] == pytest.approx(base)
+    assert first < min(v for k, v in lr.items() if 'layers.3' in k
+                       or 'stages.3' in k) < base
+    # strictly more decay for every step towards the input
+    rate = cfg.optim_wrapper.paramwise_cfg.layer_decay_rate
+    depth = len(set(g['layer_id'] for g in wrapper.optimizer.param_groups))
+    assert first == pytest.approx(base * rate ** (depth - 1))
