@@ -50,4 +50,8 @@ $PIP install -q -r requirements.txt
 $PIP uninstall -y -q transformers 2>/dev/null || true
 $PIP install -q --no-build-isolation --no-deps -e .
 "$VENV/bin/python" -c 'import finola_mm, mmcv.ops, mmdet, mmpretrain; print("finola_mm", finola_mm.__version__, "ready")'
+# 3. The COCO-format demo set for detection transfer (seconds; skipped when
+#    it already exists with the same arguments).
+"$VENV/bin/python" tools/data/make_demo_coco.py --out data/demo_coco >/dev/null
+log "demo COCO set ready in data/demo_coco"
 log "done"

@@ -16,6 +16,8 @@ tokens, average-pooled), and scored by
     python tools/benchmarks/compare_ssl.py --seeds 3      # mean +- std
     python tools/benchmarks/compare_ssl.py --encoder mobile-former-tiny
     python tools/benchmarks/compare_ssl.py --variant mae-r60=mae:model.backbone.mask_ratio=0.6
+    python tools/benchmarks/compare_ssl.py --ablate --pretrain-iters 200 \
+        --train-images 3000 --test-images 2000     # the ablation table
     python tools/benchmarks/compare_ssl.py --smoke        # a few iterations
 
 Each training stage is ``tools/train.py`` on a config written into the work
@@ -49,6 +51,25 @@ ENCODERS = {
         finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'),
 }
 RANDOM = 'random-init'
+# --ablate: Masked FINOLA's own knobs (mask ratio, norm_pix, C and M; element-
+# vs block-wise are the default rows), and the baselines' main knob (mask
+# ratio, the same values) plus MAE's norm_pix. Pipeline index 3 is the patch
+# mask generator of configs/_base_/datasets/fashion_mnist_32px_mim.py.
+MASK_RATIO = 'train_dataloader.dataset.pipeline.3.mask_ratio'
+ABLATIONS = (
+    f'finola-e-r60=masked-finola-e:{MASK_RATIO}=0.6',
+    f'finola-e-r90=masked-finola-e:{MASK_RATIO}=0.9',
+    'finola-e-raw=masked-finola-e:model.head.norm_pix=False',
+    'finola-e-c128=masked-finola-e:model.neck.channels=128',
+    'finola-e-c512=masked-finola-e:model.neck.channels=512',
+    'finola-e-m4c64=masked-finola-e:model.neck.channels=64,'
+    'model.neck.num_paths=4',
+    'mae-r60=mae:model.backbone.mask_ratio=0.6',
+    'mae-r90=mae:model.backbone.mask_ratio=0.9',
+    'mae-raw=mae:model.head.norm_pix=False',
+    f'simmim-r60=simmim:{MASK_RATIO}=0.6',
+    f'simmim-r90=simmim:{MASK_RATIO}=0.9',
+)
 
 
 def parse_args():
@@ -61,6 +82,9 @@ def parse_args():
                         metavar='NAME=METHOD[:KEY=VAL,...]',
                         help='an extra pretraining run with config options, '
                         'e.g. mae-r60=mae:model.backbone.mask_ratio=0.6')
+    parser.add_argument('--ablate', action='store_true',
+                        help='add the ablation variants (ABLATIONS; '
+                        'vit-tiny-p4 only) to the runs')
     parser.add_argument('--pretrain-iters', type=int, default=1000)
     parser.add_argument('--seeds', type=int, default=1)
     parser.add_argument('--probe', choices=('features', 'config'),
@@ -86,9 +110,11 @@ def parse_args():
         args.pretrain_iters, args.probe_iters = 2, 2
         args.finetune_iters, args.probe_epochs = 2, 2
         args.train_images, args.test_images = 64, 32
+    # the budget is in the name: a rerun continues only the same budget
     args.work_dir = args.work_dir or osp.join(
         ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if args.smoke else ''),
-        args.encoder)
+        f'{args.encoder}_it{args.pretrain_iters}_bank{args.train_images}'
+        f'_test{args.test_images}')
     return args
 
 
@@ -203,7 +229,7 @@ def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
                 iters=args.pretrain_iters, batch_size=batch,
                 epochs=args.pretrain_iters * batch / 60000,
                 wall_s=wall,
-                images_per_s=batch / statistics.fmean(times) if times
+                images_per_s=batch / statistics.median(times) if times
                 else None)
 
 
@@ -385,8 +411,12 @@ def main():
     if unknown:
         raise SystemExit(f'--methods {sorted(unknown)}: {args.encoder} '
                          f'supports {list(methods)}.')
+    if args.ablate and args.encoder != 'vit-tiny-p4':
+        raise SystemExit('--ablate: the variants are written for '
+                         'vit-tiny-p4 (MAE, patch mask generator).')
+    variants = args.variant + list(ABLATIONS if args.ablate else ())
     runs = [(RANDOM, RANDOM, {})] + [(m, m, {}) for m in chosen] + [
-        parse_variant(v, methods) for v in args.variant]
+        parse_variant(v, methods) for v in variants]
     names = [r[0] for r in runs]
     if len(set(names)) != len(names):
         raise SystemExit(f'run names must be unique: {names}')
@@ -412,6 +442,7 @@ def main():
 
     os.makedirs(args.out_dir, exist_ok=True)
     stem = osp.join(args.out_dir, f'compare_ssl_{args.encoder}' +
+                    ('_ablation' if args.ablate else '') +
                     ('_smoke' if args.smoke else ''))
     with open(stem + '.md', 'w') as f:
         f.write(f'{budget}\n\n{table}\n')

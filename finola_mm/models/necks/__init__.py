@@ -1,5 +1,7 @@
 from .block_finola_neck import BlockFINOLANeck
 from .conv_decoder import ConvDecoder
 from .finola_neck import FINOLANeck
+from .simple_feature_pyramid import SimpleFeaturePyramid
 
-__all__ = ['BlockFINOLANeck', 'ConvDecoder', 'FINOLANeck']
+__all__ = ['BlockFINOLANeck', 'ConvDecoder', 'FINOLANeck',
+           'SimpleFeaturePyramid']

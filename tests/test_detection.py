@@ -1,0 +1,470 @@
+"""finola_mm encoders as MMDetection backbones: the simple feature pyramid,
+Mobile-Former into FPN, frozen vs fine-tuned, the start-up checks, every
+config under configs/benchmarks/mmdet/, the demo runs and transfer_det."""
+import functools
+import glob
+import importlib.util
+import json
+import os.path as osp
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import mmengine.config.utils as config_utils
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from conftest import FMNIST_ROOT, ROOT
+from finola_mm.engine.hooks import (CheckpointCompatibilityHook,
+                                    DetBackboneNeckCheckHook)
+from finola_mm.engine.hooks.det_backbone_neck_check_hook import \
+    backbone_neck_mismatch
+from finola_mm.utils import assert_backbone_fits
+
+MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet')
+DEMO = osp.join(MMDET, 'demo/{}_{}_demo-coco-128px.py')
+DETECTORS = ['mask-rcnn', 'retinanet']
+ENCODERS = ['vit-tiny-p4-sfp', 'mobile-former-tiny-fpn']
+METHODS = ['masked-finola-e', 'masked-finola-b', 'mae', 'simmim']
+PRETRAIN = {  # name -> a 32 px pretraining config
+    **{m: f'{m}_vit-tiny-p4_1xb64-1k_fmnist-32px.py' for m in METHODS},
+    'mobile-former-tiny-fpn':
+        'masked-finola-b_mobile-former-tiny_1xb64-1k_fmnist-32px.py',
+}
+PRETRAIN['vit-tiny-p4-sfp'] = PRETRAIN['masked-finola-e']
+CONFIGS = sorted(p for p in glob.glob(osp.join(MMDET, '*', '*.py'))
+                 if '_base_' not in p)
+
+
+def _load_tool(relpath: str):
+    spec = importlib.util.spec_from_file_location(
+        osp.splitext(osp.basename(relpath))[0], osp.join(ROOT, relpath))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module', autouse=True)
+def fast_mmdet_bases():
+    """MMEngine re-reads every MMDetection metafile (~0.6 s) for each
+    ``mmdet::`` base, even ones it then fails to find there; remember the
+    answers, failures included, for this module."""
+    original = config_utils._get_cfg_metainfo
+    memo = {}
+
+    @functools.wraps(original)
+    def remembered(package_path, cfg_path):
+        key = (package_path, cfg_path)
+        if key not in memo:
+            try:
+                memo[key] = original(package_path, cfg_path)
+            except ValueError as e:
+                memo[key] = e
+        if isinstance(memo[key], ValueError):
+            raise memo[key]
+        return memo[key]
+
+    config_utils._get_cfg_metainfo = remembered
+    init_default_scope('mmdet')
+    yield
+    config_utils._get_cfg_metainfo = original
+
+
+@pytest.fixture(scope='module', autouse=True)
+def one_thread():
+    """These models are tiny: one thread is about as fast, and it does not
+    stall when other processes share the cores (OpenMP threads spin-wait,
+    which made Mobile-Former's many small ops ~100x slower here)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def build(cfg):
+    from mmdet.registry import MODELS
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(cfg) if isinstance(cfg, str) else cfg
+    return MODELS.build(cfg.model)
+
+
+def fake_batch(model, size=64, batch=2):
+    """Random images with 2 boxes + masks each, through the preprocessor."""
+    from mmdet.testing import demo_mm_inputs
+    packed = demo_mm_inputs(batch_size=batch,
+                            image_shapes=[(3, size, size)] * batch,
+                            num_items=[2] * batch, with_mask=True,
+                            num_classes=10)
+    return model.data_preprocessor(packed, True)
+
+
+def total_loss(losses: dict):
+    return sum(sum(v) if isinstance(v, list) else v
+               for k, v in losses.items() if 'loss' in k)
+
+
+@pytest.fixture(scope='module')
+def pretrain_ckpts(tmp_path_factory):
+    """One-iteration pretraining checkpoints: every method on the tiny ViT
+    (also under its encoder's name) and one on the tiny Mobile-Former."""
+    from conftest import tiny_run_cfg
+    ckpts = {}
+    for name, cfg_name in PRETRAIN.items():
+        if cfg_name in ckpts:
+            ckpts[name] = ckpts[cfg_name]
+            continue
+        work_dir = tmp_path_factory.mktemp(name)
+        Runner.from_cfg(tiny_run_cfg(
+            osp.join(ROOT, 'configs/masked_pretrain', cfg_name), work_dir,
+            iters=1, batch=2)).train()
+        ckpts[name] = ckpts[cfg_name] = str(work_dir / 'iter_1.pth')
+    init_default_scope('mmdet')
+    return ckpts
+
+
+@pytest.fixture(scope='module')
+def demo_set(tmp_path_factory):
+    make = _load_tool('tools/data/make_demo_coco.py').make_demo_coco
+    return make(tmp_path_factory.mktemp('demo') / 'coco', num_train=4,
+                num_val=2, img_size=128, seed=0, fmnist_root=FMNIST_ROOT)
+
+
+def on_demo_set(cfg_path, demo_set, work_dir, iters=2):
+    """A demo config on the tiny set: ``iters`` of 2 images, then val."""
+    cfg = Config.fromfile(cfg_path)
+    cfg.visualizer.name = str(work_dir)  # one per run in this process
+    root = demo_set['out_dir'] + '/'
+    for split in ('train', 'val', 'test'):
+        cfg[f'{split}_dataloader'].dataset.data_root = root
+    for split in ('val', 'test'):
+        cfg[f'{split}_evaluator'].ann_file = demo_set['val_json']
+    cfg.train_dataloader.batch_size = 2
+    cfg.train_cfg.update(max_iters=iters, val_interval=iters)
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.work_dir = str(work_dir)
+    return cfg
+
+
+# -- each encoder inside each detector ----------------------------------------
+
+@pytest.mark.parametrize('detector', DETECTORS)
+@pytest.mark.parametrize('encoder', ENCODERS)
+def test_forward_loss_backward_and_predict(detector, encoder):
+    model = build(DEMO.format(f'{detector}_{encoder}', 'ft'))
+    data = fake_batch(model)
+    model.train()
+    total_loss(model(**data, mode='loss')).backward()
+    grads = {n: p.grad for n, p in model.backbone.named_parameters()}
+    assert all(g is not None and torch.isfinite(g).all()
+               for g in grads.values()), 'backbone not fully trained'
+    norms = [n for n in grads if 'ln' in n or 'norm' in n or '.bn.' in n]
+    assert norms  # LayerNorm / BN affine weights train when fine-tuned
+    model.eval()
+    with torch.no_grad():
+        results = model(**data, mode='predict')
+    assert len(results) == 2 and 'bboxes' in results[0].pred_instances
+    if detector == 'mask-rcnn':
+        assert 'masks' in results[0].pred_instances
+
+
+@pytest.mark.parametrize('detector', DETECTORS)
+@pytest.mark.parametrize('encoder', ENCODERS)
+def test_strides_and_channels_match_the_neck(detector, encoder):
+    cfg = Config.fromfile(DEMO.format(f'{detector}_{encoder}', 'ft'))
+    model = build(cfg).eval()
+    img = torch.zeros(1, 3, 128, 128)
+    feats = model.backbone(img)
+    channels = [f.shape[1] for f in feats]
+    strides = [128 // f.shape[-1] for f in feats]
+    neck_in = model.neck.in_channels
+    assert channels == (neck_in if isinstance(neck_in, list) else [neck_in])
+    if encoder.startswith('mobile-former'):
+        assert channels == model.backbone.out_channels == [16, 24, 40, 48]
+        assert strides == model.backbone.out_strides == [4, 8, 16, 32]
+    else:
+        assert strides == [4]  # patch 4 at any input size
+    out_strides = [128 // o.shape[-1] for o in model.neck(feats)]
+    head = model.rpn_head if detector == 'mask-rcnn' else model.bbox_head
+    assert out_strides == [s[0] for s in head.prior_generator.strides]
+    assert backbone_neck_mismatch(model, cfg.model.backbone) == ''
+
+
+def test_mobile_former_508m_channels_feed_the_coco_fpn():
+    from finola_mm.models.backbones import MobileFormer
+    backbone = MobileFormer(arch='508m', out_indices=(0, 1, 2, 3))
+    cfg = Config.fromfile(osp.join(
+        MMDET, '_base_/mask-rcnn_mobile-former-508m-fpn_1x_coco.py'))
+    assert backbone.out_channels == cfg.model.neck.in_channels \
+        == [40, 72, 176, 240]
+    assert backbone.out_strides == [4, 8, 16, 32]
+
+
+@pytest.mark.parametrize('shape', [(128, 96), (96, 160), (64, 64)])
+def test_vit_takes_padded_non_square_inputs(shape):
+    model = build(DEMO.format('mask-rcnn_vit-tiny-p4-sfp', 'ft')).eval()
+    (feat, ) = model.backbone(torch.zeros(1, 3, *shape))
+    assert feat.shape[-2:] == (shape[0] // 4, shape[1] // 4)
+    outs = model.neck((feat, ))
+    assert [o.shape[-2:] for o in outs[:4]] == [
+        (shape[0] // s, shape[1] // s) for s in (4, 8, 16, 32)]
+
+
+# -- frozen means frozen ------------------------------------------------------
+
+def _train_two_steps(cfg_path, **backbone):
+    cfg = Config.fromfile(cfg_path)
+    cfg.model.backbone.update(backbone)
+    model = build(cfg)
+    model.init_weights()
+    model.train()
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    data = fake_batch(model)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    for _ in range(2):
+        optim.update_params(total_loss(model(**data, mode='loss')))
+    return model, before, model.state_dict()
+
+
+@pytest.mark.parametrize('cfg_path', [
+    DEMO.format('mask-rcnn_mobile-former-tiny-fpn', 'frozen'),
+    DEMO.format('retinanet_vit-tiny-p4-sfp', 'frozen')])
+def test_frozen_backbone_is_unchanged_while_neck_and_heads_train(cfg_path):
+    model, before, after = _train_two_steps(cfg_path)
+    assert not any(p.requires_grad for p in model.backbone.parameters())
+    assert not any(m.training for m in model.backbone.modules()
+                   if isinstance(m, torch.nn.modules.batchnorm._BatchNorm))
+    backbone = [k for k in before if k.startswith('backbone.')]
+    # every weight and buffer: BN running stats, ViT pos_embed and ln1 too
+    assert all(torch.equal(before[k], after[k]) for k in backbone)
+    for part in ('neck.', 'bbox_head.', 'rpn_head.', 'roi_head.'):
+        keys = [k for k in before if k.startswith(part)]
+        if keys:
+            assert any(not torch.equal(before[k], after[k]) for k in keys), \
+                f'{part} did not train'
+
+
+def test_fine_tuned_with_norm_eval_keeps_bn_statistics_but_trains_affine():
+    model, before, after = _train_two_steps(
+        DEMO.format('mask-rcnn_mobile-former-tiny-fpn', 'ft'),
+        norm_eval=True)
+    stats = [k for k in before if k.startswith('backbone.')
+             and k.endswith(('running_mean', 'running_var'))]
+    affine = [k for k in before if k.startswith('backbone.')
+              and '.bn.' in k and k.endswith('weight')]
+    assert stats and all(torch.equal(before[k], after[k]) for k in stats)
+    assert any(not torch.equal(before[k], after[k]) for k in affine)
+
+
+def test_fine_tuned_bn_statistics_update_without_norm_eval():
+    _, before, after = _train_two_steps(
+        DEMO.format('mask-rcnn_mobile-former-tiny-fpn', 'ft'))
+    stats = [k for k in before if k.startswith('backbone.')
+             and k.endswith('running_mean')]
+    assert any(not torch.equal(before[k], after[k]) for k in stats)
+
+
+# -- pretrained weights -------------------------------------------------------
+
+@pytest.mark.parametrize('name', METHODS + ['mobile-former-tiny-fpn'])
+def test_pretraining_checkpoint_loads_with_no_missing_keys(
+        name, pretrain_ckpts):
+    ckpt = pretrain_ckpts[name]
+    encoder = name if name in ENCODERS else 'vit-tiny-p4-sfp'
+    cfg = Config.fromfile(DEMO.format(f'mask-rcnn_{encoder}', 'ft'))
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
+                                       prefix='backbone.')
+    model = build(cfg)
+    model.init_weights()
+    saved = torch.load(ckpt, weights_only=True)['state_dict']
+    saved = {k[len('backbone.'):]: v for k, v in saved.items()
+             if k.startswith('backbone.')}
+    state = model.backbone.state_dict()
+    assert [k for k in state if k not in saved] == []  # none missing
+    for k, v in state.items():
+        expected = saved[k]
+        if k == 'pos_embed' and expected.shape[1] == v.shape[1] + 1:
+            expected = expected[:, 1:]  # MAE's class-token position
+        assert torch.equal(v, expected), k
+    assert_backbone_fits(model.backbone, ckpt)  # the start-up check passes
+
+
+def test_checkpoint_of_another_encoder_is_a_clear_error(pretrain_ckpts):
+    """CheckpointCompatibilityHook (in every config) stops before the first
+    step; MMEngine alone would only warn and train from random weights."""
+    cfg = Config.fromfile(DEMO.format('mask-rcnn_vit-tiny-p4-sfp', 'ft'))
+    cfg.model.backbone.init_cfg = dict(
+        type='Pretrained', checkpoint=pretrain_ckpts['mobile-former-tiny-fpn'],
+        prefix='backbone.')
+    model = build(cfg)
+    model.init_weights()
+    runner = SimpleNamespace(model=model, cfg=cfg)
+    with pytest.raises(RuntimeError, match=r'(?s)does not fit the '
+                       r'VisionTransformer backbone.*missing keys \(\d+\): '
+                       r'layers\.'):
+        CheckpointCompatibilityHook().before_train(runner)
+    assert 'mmpretrain.CheckpointCompatibilityHook' in [
+        h['type'] for h in cfg.custom_hooks]
+
+
+def test_checkpoint_without_the_prefix_is_a_clear_error(tmp_path):
+    path = str(tmp_path / 'bare.pth')
+    torch.save({'state_dict': {'layers.0.ln1.weight': torch.ones(128)}}, path)
+    model = build(DEMO.format('retinanet_vit-tiny-p4-sfp', 'ft'))
+    with pytest.raises(RuntimeError, match="no weights under the prefix "
+                       "'backbone.'"):
+        assert_backbone_fits(model.backbone, path, 'backbone.')
+
+
+# -- out_indices / in_channels mismatches -------------------------------------
+
+def test_out_indices_disagreeing_with_fpn_fails_at_start_and_says_the_fix(
+        demo_set, tmp_path):
+    cfg = on_demo_set(DEMO.format('mask-rcnn_mobile-former-tiny-fpn', 'ft'),
+                      demo_set, tmp_path)
+    cfg.model.backbone.out_indices = (1, 2, 3)
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError) as err:
+        runner.train()
+    assert runner.iter == 0
+    assert str(err.value) == (
+        "backbone mmpretrain.MobileFormer(arch='tiny', out_indices=(1, 2, "
+        "3)) gives 3 map(s) with channels [24, 40, 48] at strides [8, 16, "
+        "32]; neck FPN() expects in_channels=[16, 24, 40, 48]; set "
+        "neck.in_channels=[24, 40, 48] or backbone.out_indices=(0, 1, 2, 3).")
+
+
+@pytest.mark.parametrize('encoder, change, message', [
+    ('mobile-former-tiny-fpn', dict(neck=dict(in_channels=[16, 24, 40, 64])),
+     'set neck.in_channels=[16, 24, 40, 48].'),
+    ('vit-tiny-p4-sfp', dict(neck=dict(scale_factors=(4.0, 2.0, 1.0, 0.5))),
+     'outputs levels at strides [1, 2, 4, 8, 16] but the anchor generator '
+     'expects strides [4, 8, 16, 32, 64]'),
+    ('vit-tiny-p4-sfp', dict(neck=dict(in_channels=192)),
+     'set neck.in_channels=128.'),
+    ('vit-tiny-p4-sfp', dict(backbone=dict(out_indices=[1, 3])),
+     'set backbone.out_indices=-1'),
+])
+def test_other_mismatches_say_what_to_change(encoder, change, message):
+    cfg = Config.fromfile(DEMO.format(f'mask-rcnn_{encoder}', 'ft'))
+    cfg.merge_from_dict({'model': change})
+    runner = SimpleNamespace(model=build(cfg), cfg=cfg)
+    with pytest.raises(ValueError) as err:
+        DetBackboneNeckCheckHook().before_run(runner)
+    assert message in str(err.value)
+
+
+def test_simple_feature_pyramid_names_a_wrong_input():
+    from finola_mm.models.necks import SimpleFeaturePyramid
+    neck = SimpleFeaturePyramid(in_channels=128, out_channels=64)
+    with pytest.raises(ValueError, match=r'takes one map \(N, 128, H, W\)'):
+        neck((torch.zeros(1, 96, 8, 8), ))
+
+
+# -- every config -------------------------------------------------------------
+
+def test_there_are_the_configs():
+    names = [osp.basename(p) for p in CONFIGS]
+    # 2 detectors x (ViT-B: 4 methods + Mobile-Former-508M: 3) x 2 + demos
+    assert sum('_coco.py' in n for n in names) == 28
+    assert sum('demo-coco' in n for n in names) == 8
+
+
+@pytest.mark.parametrize('cfg_path', CONFIGS,
+                         ids=[osp.basename(p) for p in CONFIGS])
+def test_config_builds_its_model(cfg_path):
+    cfg = Config.fromfile(cfg_path)
+    model = build(cfg)
+    trainable = [p.requires_grad for p in model.backbone.parameters()]
+    assert not any(trainable) if '-frozen' in cfg_path or '_frozen_' in \
+        cfg_path else all(trainable)
+    if '_coco.py' in cfg_path:
+        init = cfg.model.backbone.init_cfg
+        assert init.type == 'Pretrained' and init.prefix == 'backbone.'
+        method = osp.basename(cfg_path).split('_')[2].rsplit('-', 1)[0]
+        assert osp.isfile(osp.join(
+            ROOT, 'configs/masked_pretrain',
+            osp.basename(osp.dirname(init.checkpoint)) + '.py'))
+        assert osp.basename(osp.dirname(init.checkpoint)).startswith(method)
+    assert backbone_neck_mismatch(model, cfg.model.backbone) == ''
+    hooks = [h['type'] for h in cfg.custom_hooks]
+    assert 'mmpretrain.DetBackboneNeckCheckHook' in hooks
+    assert 'mmpretrain.CheckpointCompatibilityHook' in hooks
+
+
+# -- end to end ---------------------------------------------------------------
+
+# The data path differs by detector only (RetinaNet loads no masks): one
+# run of each, the other encoder each time; forward/backward of all four
+# pairs is tested above.
+@pytest.mark.parametrize('detector, encoder', [
+    ('mask-rcnn', 'vit-tiny-p4-sfp'), ('retinanet', 'mobile-former-tiny-fpn')])
+def test_tools_train_and_test_run_a_demo_config(detector, encoder, demo_set,
+                                                pretrain_ckpts, tmp_path,
+                                                monkeypatch):
+    """tools/train.py --pretrained, then tools/test.py: COCO metrics."""
+    cfg_path = DEMO.format(f'{detector}_{encoder}', 'ft')
+    root, ann = demo_set['out_dir'] + '/', demo_set['val_json']
+    data = [f'{s}_dataloader.dataset.data_root={root}'
+            for s in ('train', 'val', 'test')] + \
+        [f'{s}_evaluator.ann_file={ann}' for s in ('val', 'test')]
+    # keep every box: after 2 iterations RetinaNet's scores are ~0.01
+    data.append('model.test_cfg.' + ('rcnn.' if detector == 'mask-rcnn'
+                                     else '') + 'score_thr=0.0')
+    monkeypatch.setattr(sys, 'argv', [
+        'train.py', cfg_path, '--work-dir', str(tmp_path), '--pretrained',
+        pretrain_ckpts[encoder], '--cfg-options', 'train_cfg.max_iters=2',
+        'train_cfg.val_interval=2', 'default_hooks.checkpoint.interval=2',
+        'train_dataloader.batch_size=2', f'visualizer.name={tmp_path}'] + data)
+    _load_tool('tools/train.py').main()
+    monkeypatch.setattr(sys, 'argv', [
+        'test.py', cfg_path, str(tmp_path / 'iter_2.pth'), '--work-dir',
+        str(tmp_path / 'test'), '--cfg-options',
+        f'visualizer.name={tmp_path}/test'] + data)
+    _load_tool('tools/test.py').main()
+    (log, ) = glob.glob(str(tmp_path / 'test' / '*' / '*.json'))
+    with open(log) as f:
+        metrics = json.loads(f.read().strip().splitlines()[-1])
+    assert 0 <= metrics['coco/bbox_mAP'] <= 1
+    assert ('coco/segm_mAP' in metrics) == (detector == 'mask-rcnn')
+
+
+def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
+    ckpts = [f'{m}={pretrain_ckpts[m]}' for m in METHODS]
+    out = subprocess.run(
+        [sys.executable, 'tools/benchmarks/transfer_det.py', '--smoke',
+         '--out-dir', str(tmp_path), '--ckpt'] + ckpts, cwd=ROOT,
+        capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    rows = [line.split('|')[1].strip() for line in out.stdout.splitlines()
+            if line.startswith('| ') and 'method' not in line]
+    assert rows == ['random-init'] + METHODS
+    with open(tmp_path / 'transfer_det.json') as f:
+        result = json.load(f)
+    assert [r['method'] for r in result['rows']] == rows
+    for row in result['rows']:
+        assert {'coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP'} <= \
+            set(row['metrics'])
+
+
+@pytest.mark.parametrize('method', METHODS)
+def test_transfer_det_pretraining_options_fit_the_configs(method, tmp_path,
+                                                          monkeypatch):
+    """The tools/train.py command it would run (no run): the options merge
+    into the pretraining config and shorten its schedule consistently."""
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    commands = []
+    monkeypatch.setattr(transfer_det, 'run',
+                        lambda cmd, log: commands.append(cmd) or 0.)
+    ckpt = transfer_det.pretrain(method, 'vit-tiny', 200, 32, str(tmp_path))
+    (cmd, ) = commands
+    assert cmd[1] == 'tools/train.py' and ckpt.endswith('iter_200.pth')
+    cfg = Config.fromfile(osp.join(ROOT, cmd[2]))
+    options = cmd[cmd.index('--cfg-options') + 1:]
+    cfg.merge_from_dict(dict(o.split('=', 1) for o in options))
+    warmup, cosine = cfg.param_scheduler
+    assert int(cfg.train_cfg.max_iters) == int(cosine.end) == 200
+    assert int(warmup.end) == int(cosine.begin) == 20

@@ -1,0 +1,266 @@
+"""Benchmark: detection transfer of Masked FINOLA, MAE and SimMIM encoders
+on the demo COCO set (128 px), with a random-init control row.
+
+For each pretraining checkpoint (given with ``--ckpt``, or made here by a
+short run of each method's 32 px pretraining config with tools/train.py, one
+process per method) a demo detector (configs/benchmarks/mmdet/demo/) is
+trained from it and scored on the demo val split with the config's test
+loop (CocoMetric: bbox, and segm for Mask R-CNN). The detectors run in this
+process, one Runner each (process start-up costs more than a smoke run);
+logs and checkpoints go under --out-dir.
+
+    python tools/benchmarks/transfer_det.py                      # ~55 min
+    python tools/benchmarks/transfer_det.py --encoder mobile-former-tiny \
+        --detector retinanet --frozen
+    python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
+    python tools/benchmarks/transfer_det.py --smoke              # seconds
+
+Prints a markdown table and writes JSON (work_dirs/benchmarks/).
+"""
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import os.path as osp
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# Before torch loads (here and in the runs it starts): OpenMP threads that
+# spin while waiting make many small ops 10-100x slower whenever another
+# process shares the 2 cores; sleeping costs little when they are idle.
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+PRETRAIN = 'configs/masked_pretrain/{}_{}_1xb64-1k_fmnist-32px.py'
+DETECTOR = ('configs/benchmarks/mmdet/demo/'
+            '{detector}_{encoder}-{neck}_{mode}_demo-coco-128px.py')
+ENCODERS = {  # name: (config name, neck, pretraining methods)
+    'vit-tiny': ('vit-tiny-p4', 'sfp',
+                 ('masked-finola-e', 'masked-finola-b', 'mae', 'simmim')),
+    'mobile-former-tiny': ('mobile-former-tiny', 'fpn',
+                           ('masked-finola-e', 'masked-finola-b', 'simmim')),
+}
+CONTROL = 'random-init'
+# Defaults measured to finish on 2 CPU cores within the hour (see
+# docs/detection_transfer.md); --smoke is for tests.
+FULL = dict(pretrain_iters=150, det_iters=200, num_train=300, num_val=100,
+            pretrain_batch=32, det_batch=4)
+SMOKE = dict(pretrain_iters=2, det_iters=2, num_train=4, num_val=2,
+             pretrain_batch=4, det_batch=2)
+
+
+def log(msg: str) -> None:
+    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
+
+
+def run(cmd: list, log_path: str) -> float:
+    """Run ``cmd`` from the repository root, output to ``log_path``;
+    return its wall seconds, or exit showing the log's tail on failure."""
+    os.makedirs(osp.dirname(log_path), exist_ok=True)
+    start = time.perf_counter()
+    with open(log_path, 'w') as f:
+        code = subprocess.call(cmd, cwd=ROOT, stdout=f,
+                               stderr=subprocess.STDOUT)
+    if code:
+        with open(log_path) as f:
+            tail = f.read()[-3000:]
+        raise SystemExit(f'{" ".join(cmd)}\nfailed ({code}); end of '
+                         f'{log_path}:\n{tail}')
+    return time.perf_counter() - start
+
+
+def make_demo_set(data_root: str, num_train: int, num_val: int) -> dict:
+    """The demo COCO set (made once; kept if its meta matches)."""
+    path = osp.join(ROOT, 'tools/data/make_demo_coco.py')
+    spec = importlib.util.spec_from_file_location('make_demo_coco', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_demo_coco(data_root, num_train=num_train,
+                                 num_val=num_val, img_size=128, seed=0)
+
+
+def data_options(data_root: str) -> dict:
+    """Config options pointing the demo configs' loaders and metrics at
+    ``data_root`` (as tools/train.py --cfg-options k=v)."""
+    root = osp.abspath(data_root) + '/'
+    ann = root + 'annotations/instances_val.json'
+    options = {f'{split}_dataloader.dataset.data_root': root
+               for split in ('train', 'val', 'test')}
+    return dict(options, **{f'{split}_evaluator.ann_file': ann
+                            for split in ('val', 'test')})
+
+
+def pretrain(method: str, encoder: str, iters: int, batch: int,
+             out_dir: str) -> str:
+    """A short run of the method's 32 px pretraining config -> checkpoint."""
+    work_dir = osp.join(out_dir, 'pretrain', method)
+    cfg = PRETRAIN.format(method, ENCODERS[encoder][0])
+    warmup = max(1, min(50, iters // 10))  # the config's 50 of 1000
+    seconds = run([
+        sys.executable, 'tools/train.py', cfg, '--work-dir', work_dir,
+        '--cfg-options', f'train_cfg.max_iters={iters}',
+        f'param_scheduler.0.end={warmup}',  # warm-up, then cosine to the end
+        f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={iters}',
+        f'default_hooks.checkpoint.interval={iters}',
+        f'train_dataloader.batch_size={batch}',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False'
+    ], osp.join(work_dir, 'run.log'))
+    log(f'  pretrained {method} ({iters} iterations) in {seconds:.0f} s')
+    return osp.join(work_dir, f'iter_{iters}.pth')
+
+
+def detector_runner(cfg_path: str, name: str, ckpt, args, sizes: dict):
+    """The demo detector's Runner, its backbone initialised from ``ckpt``
+    exactly as by ``tools/train.py --pretrained ckpt`` (None: random)."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    import finola_mm  # noqa: F401  registers modules, safe loading
+    cfg = Config.fromfile(osp.join(ROOT, cfg_path))
+    iters = sizes['det_iters']
+    cfg.merge_from_dict(dict(data_options(args.data_root), **{
+        'train_cfg.max_iters': iters,
+        'param_scheduler.1.end': iters,
+        'param_scheduler.1.milestones': [iters * 2 // 3, iters * 11 // 12],
+        'default_hooks.checkpoint.interval': iters,
+        'train_dataloader.batch_size': sizes['det_batch']}))
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test later
+    if ckpt:
+        cfg.model.backbone.init_cfg = dict(type='Pretrained',
+                                           checkpoint=ckpt, prefix='backbone.')
+    # all runs share this process: each gets its own logger and visualizer
+    cfg.experiment_name = cfg.visualizer.name = f'transfer_det_{name}'
+    cfg.work_dir = osp.join(args.out_dir, 'det', name)
+    return Runner.from_cfg(cfg)
+
+
+def train_detector(cfg_path: str, name: str, ckpt, args, sizes: dict):
+    """Train one demo detector, then score it on the val split with the
+    config's test loop (CocoMetric) -> timings and metrics. Its log goes to
+    its work dir's run.log, as for the pretraining runs."""
+    log_path = osp.join(args.out_dir, 'det', name, 'run.log')
+    os.makedirs(osp.dirname(log_path), exist_ok=True)
+    try:
+        with open(log_path, 'w') as f, contextlib.redirect_stdout(f), \
+                contextlib.redirect_stderr(f):
+            runner = detector_runner(cfg_path, name, ckpt, args, sizes)
+            start = time.perf_counter()
+            runner.train()
+            train_s = time.perf_counter() - start
+            metrics = runner.test()
+            test_s = time.perf_counter() - start - train_s
+    except Exception:
+        log(f'  {name} failed; its log: {log_path}')
+        raise
+    metrics = {k: v for k, v in metrics.items() if k.startswith('coco/')}
+    log(f'  {name}: trained {sizes["det_iters"]} iterations in '
+        f'{train_s:.0f} s, tested in {test_s:.0f} s, bbox mAP '
+        f'{metrics.get("coco/bbox_mAP")}')
+    return dict(train_s=train_s, test_s=test_s, metrics=metrics)
+
+
+def parse_ckpts(items: list) -> dict:
+    ckpts = {}
+    for item in items or []:
+        method, sep, path = item.partition('=')
+        if not sep or not osp.isfile(path):
+            raise SystemExit(f'--ckpt {item!r}: expected METHOD=PATH to an '
+                             f'existing checkpoint file.')
+        ckpts[method] = osp.abspath(path)
+    return ckpts
+
+
+def table(rows: list) -> str:
+    def num(r, key):
+        value = r['metrics'].get(key)
+        return '-' if value is None else f'{100 * value:.1f}'
+    lines = ['| method | encoder | detector | frozen | train s | bbox mAP '
+             '| bbox mAP50 | segm mAP |', '|---|---|---|---|---|---|---|---|']
+    lines += [f'| {r["method"]} | {r["encoder"]} | {r["detector"]} | '
+              f'{"yes" if r["frozen"] else "no"} | {r["train_s"]:.0f} | '
+              f'{num(r, "coco/bbox_mAP")} | {num(r, "coco/bbox_mAP_50")} | '
+              f'{num(r, "coco/segm_mAP")} |' for r in rows]
+    return '\n'.join(lines)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--ckpt', nargs='+', metavar='METHOD=PATH',
+                        help='pretraining (or backbone-only) checkpoints; '
+                        'without it each method is pretrained here')
+    parser.add_argument('--encoder', default='vit-tiny',
+                        choices=list(ENCODERS))
+    parser.add_argument('--detector', default='mask-rcnn',
+                        choices=['mask-rcnn', 'retinanet'])
+    parser.add_argument('--frozen', action='store_true',
+                        help='freeze the encoder (neck and heads train)')
+    parser.add_argument('--pretrain-iters', type=int,
+                        help=f'default {FULL["pretrain_iters"]} of '
+                        f'{FULL["pretrain_batch"]} images')
+    parser.add_argument('--det-iters', type=int,
+                        help=f'default {FULL["det_iters"]} of '
+                        f'{FULL["det_batch"]} images')
+    parser.add_argument('--data-root', default=osp.join(ROOT, 'data',
+                                                        'demo_coco'))
+    parser.add_argument('--out-dir', default=osp.join(
+        ROOT, 'work_dirs/benchmarks/transfer_det'))
+    parser.add_argument('--smoke', action='store_true',
+                        help='a few iterations on a tiny set (tests)')
+    args = parser.parse_args()
+    if args.smoke and args.data_root == parser.get_default('data_root'):
+        args.data_root = osp.join(args.out_dir, 'demo_coco')
+    return args
+
+
+def main():
+    args = parse_args()
+    sizes = dict(SMOKE if args.smoke else FULL)
+    for key in ('pretrain_iters', 'det_iters'):
+        sizes[key] = getattr(args, key) or sizes[key]
+    config_name, neck, methods = ENCODERS[args.encoder]
+    cfg = DETECTOR.format(detector=args.detector, encoder=config_name,
+                          neck=neck, mode='frozen' if args.frozen else 'ft')
+    start = time.perf_counter()
+    made = make_demo_set(args.data_root, sizes['num_train'],
+                         sizes['num_val'])
+    log(f'demo set {made["out_dir"]}: {made["summary"]["train"]["images"]} '
+        f'train / {made["summary"]["val"]["images"]} val images')
+
+    ckpts = parse_ckpts(args.ckpt)
+    if not ckpts:
+        log(f'pretraining {", ".join(methods)} on {args.encoder}')
+        ckpts = {m: pretrain(m, args.encoder, sizes['pretrain_iters'],
+                             sizes['pretrain_batch'], args.out_dir)
+                 for m in methods}
+    rows = []
+    for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
+        log(f'detector {osp.basename(cfg)} from {method}')
+        res = train_detector(cfg, method, ckpt, args, sizes)
+        rows.append(dict(method=method, encoder=args.encoder,
+                         detector=args.detector, frozen=args.frozen,
+                         checkpoint=ckpt, **res))
+    total = time.perf_counter() - start
+
+    import torch
+    print(f'\n{args.detector}, {args.encoder}, '
+          f'{"frozen" if args.frozen else "fine-tuned"}, '
+          f'{sizes["det_iters"]} iterations of {sizes["det_batch"]} images; '
+          f'COCO mAP (%) on {made["summary"]["val"]["images"]} val images; '
+          f'{torch.get_num_threads()} threads; total {total / 60:.1f} min\n')
+    print(table(rows))
+    os.makedirs(args.out_dir, exist_ok=True)
+    out = osp.join(args.out_dir, 'transfer_det.json')
+    with open(out, 'w') as f:
+        json.dump(dict(config=cfg, sizes=sizes, total_s=total,
+                       torch=torch.__version__,
+                       cpu=platform.processor() or platform.machine(),
+                       threads=torch.get_num_threads(), rows=rows), f,
+                  indent=2)
+    print(f'\nwritten {out}')
+
+
+if __name__ == '__main__':
+    main()
