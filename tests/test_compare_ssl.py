@@ -44,3 +44,34 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     assert again.returncode == 0 and '(cached)' in again.stdout
     assert json.loads(stem.with_suffix('.json').read_text())['summary'] == \
         report['summary']
+
+
+def lookup(cfg, key: str):
+    for part in key.split('.'):
+        cfg = cfg[int(part)] if part.isdigit() else cfg[part]
+    return cfg
+
+
+def test_every_ablation_variant_changes_what_it_names():
+    """--ablate's options merge into their method's config and land on the
+    intended field (the mask ratio on the patch mask generator, not on
+    another pipeline step)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    enc = tool.ENCODERS['vit-tiny-p4']
+    for text in tool.ABLATIONS:
+        name, method, options = tool.parse_variant(text, enc['methods'])
+        path = osp.join(ROOT, 'configs/masked_pretrain',
+                        enc['pretrain'].format(method))
+        base = tool.budget_config(path, 200, 0, {}, smoke=False)
+        cfg = tool.budget_config(path, 200, 0, options, smoke=False)
+        assert cfg.train_cfg.max_iters == 200
+        for key, value in options.items():
+            # an existing field, changed (not a new key nobody reads)
+            assert lookup(base, key) != value, (name, key)
+            assert lookup(cfg, key) == value, (name, key)
+        if tool.MASK_RATIO in options:
+            step = cfg.train_dataloader.dataset.pipeline[3]
+            assert step['type'] == 'PatchMaskGenerator', name

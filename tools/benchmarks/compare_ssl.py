@@ -12,7 +12,7 @@ tokens, average-pooled), and scored by
 - weighted kNN (k=20, T=0.07) on the same features;
 - fine-tuning with layer-wise LR decay (``--finetune``; slow on CPUs).
 
-    python tools/benchmarks/compare_ssl.py                # ~45 min, 2 CPUs
+    python tools/benchmarks/compare_ssl.py                # 32 min, 2 CPUs
     python tools/benchmarks/compare_ssl.py --seeds 3      # mean +- std
     python tools/benchmarks/compare_ssl.py --encoder mobile-former-tiny
     python tools/benchmarks/compare_ssl.py --variant mae-r60=mae:model.backbone.mask_ratio=0.6

@@ -9,7 +9,7 @@ loop (CocoMetric: bbox, and segm for Mask R-CNN). The detectors run in this
 process, one Runner each (process start-up costs more than a smoke run);
 logs and checkpoints go under --out-dir.
 
-    python tools/benchmarks/transfer_det.py                      # ~55 min
+    python tools/benchmarks/transfer_det.py                      # 37 min
     python tools/benchmarks/transfer_det.py --encoder mobile-former-tiny \
         --detector retinanet --frozen
     python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
