@@ -166,6 +166,59 @@ def multipath_finola_grow(q: Tensor,
     return z.sum(1) if aggregation == 'sum' else z.mean(1)
 
 
+def step_residuals(z: Tensor, A: Tensor, B: Tensor,
+                   A_neg: Optional[Tensor] = None,
+                   B_neg: Optional[Tensor] = None,
+                   eps: float = 1e-6) -> tuple:
+    """How far a map is from solving both FINOLA equations, per edge.
+
+    Each edge between neighbours is compared with the step that grows it
+    from its end nearer the centre (H//2, W//2): z_far - z_near = A ẑ(near)
+    toward +x and A_neg ẑ(near) toward -x (-A when None), likewise B along
+    y. No inverse is needed. The axis a map was grown along last is zero by
+    construction; the other axis says whether the map solves both equations
+    (the yx- and xy-grown maps agree exactly when both are zero).
+
+    Args:
+        z (Tensor): (N, C, H, W) single-path maps.
+
+    Returns:
+        tuple: ``(sq_x, diff_x, sq_y, diff_y)``: squared residual norms
+        (N, H, W-1) and (N, H-1, W), and the squared norms of the
+        differences they are relative to (same shapes).
+    """
+    def along_rows(z, step, step_neg):                # edges along dim 2
+        L = z.shape[2]
+        forward = (torch.arange(L - 1, device=z.device) >= L // 2)
+        forward = forward.view(1, 1, -1, 1)           # near end is i, not i+1
+        near = torch.where(forward, z[:, :, :-1], z[:, :, 1:])
+        diff = torch.where(forward, z[:, :, 1:] - near, z[:, :, :-1] - near)
+        zn = channel_norm(near.movedim(1, -1), eps)   # (N, L-1, K, C)
+        if step_neg is None:                          # mirror: -step
+            sign = forward.movedim(1, -1).to(zn) * 2 - 1
+            pred = (zn @ step.t()) * sign
+        else:
+            pred = torch.where(forward.movedim(1, -1), zn @ step.t(),
+                               zn @ step_neg.t())
+        res = diff - pred.movedim(-1, 1)              # (N, C, L-1, K)
+        return res.pow(2).sum(1), diff.pow(2).sum(1)
+
+    sq_y, diff_y = along_rows(z, B, B_neg)
+    sq_x, diff_x = along_rows(z.transpose(2, 3), A, A_neg)
+    return sq_x.transpose(1, 2), diff_x.transpose(1, 2), sq_y, diff_y
+
+
+def wave_consistency_loss(z: Tensor, A: Tensor, B: Tensor,
+                          A_neg: Optional[Tensor] = None,
+                          B_neg: Optional[Tensor] = None,
+                          eps: float = 1e-6) -> Tensor:
+    """Relative squared residual of both equations over a batch of maps:
+    sum of ||Δz - step ẑ||² / sum of ||Δz||², both axes (the grown one adds
+    ~0). Zero iff the map solves both equations everywhere."""
+    sq_x, dx, sq_y, dy = step_residuals(z, A, B, A_neg, B_neg, eps)
+    return (sq_x.sum() + sq_y.sum()) / (dx.sum() + dy.sum()).clamp_min(1e-12)
+
+
 def finola_steps(z: Tensor, step: Tensor, num_steps: int,
                  eps: float) -> Tensor:
     """Advance every row of z (R, C) ``num_steps`` times: z <- z + ẑ stepᵀ."""
@@ -233,6 +286,10 @@ class FINOLA(nn.Module):
         eps (float): norm epsilon. Defaults to 1e-6.
         init_std (float): std of the matrices' normal init, scaled by
             1/sqrt(C) so a step changes z by O(init_std). Defaults to 0.1.
+        seed_norm (bool): normalise each path's seed q over its C channels
+            (no affine) before growing. The step A ẑ has a fixed size
+            whatever |q| is, so this fixes the step-to-seed ratio at
+            about init_std. Defaults to False (q as the encoder gives it).
     """
 
     def __init__(self,
@@ -242,7 +299,8 @@ class FINOLA(nn.Module):
                  axis_order: str = 'yx',
                  aggregation: str = 'sum',
                  eps: float = 1e-6,
-                 init_std: float = 0.1) -> None:
+                 init_std: float = 0.1,
+                 seed_norm: bool = False) -> None:
         super().__init__()
         check_option('negative_steps', negative_steps, NEGATIVE_STEPS)
         check_option('axis_order', axis_order, AXIS_ORDERS)
@@ -258,7 +316,7 @@ class FINOLA(nn.Module):
                              f'num_paths={num_paths}.')
         self.channels, self.num_paths = channels, num_paths
         self.axis_order, self.aggregation, self.eps = axis_order, aggregation, eps
-        self.negative_steps = negative_steps
+        self.negative_steps, self.seed_norm = negative_steps, seed_norm
         std = init_std / channels**0.5
         self.A = nn.Parameter(torch.randn(channels, channels) * std)
         self.B = nn.Parameter(torch.randn(channels, channels) * std)
@@ -275,16 +333,35 @@ class FINOLA(nn.Module):
 
     def forward(self, q: Tensor, height: int, width: int) -> Tensor:
         """q (N, M*C) -> latent map (N, C, height, width)."""
+        return self.aggregate(self.grow_paths(q, height, width))
+
+    def _check_q(self, q: Tensor) -> None:
         if q.dim() != 2 or q.shape[1] != self.in_channels:
             raise ValueError(
                 f'FINOLA expects q of shape (N, {self.in_channels}) '
                 f'(num_paths={self.num_paths} x channels={self.channels}), '
                 f'got {tuple(q.shape)}; set the encoder/pool output to '
                 f'{self.in_channels}.')
-        return multipath_finola_grow(
-            q, self.num_paths, self.A, self.B, height, width,
-            aggregation=self.aggregation, A_neg=self.A_neg, B_neg=self.B_neg,
-            axis_order=self.axis_order, eps=self.eps)
+
+    def grow_paths(self, q: Tensor, height: int, width: int) -> Tensor:
+        """q (N, M*C) -> the M single-path maps (N, M, C, height, width)."""
+        self._check_q(q)
+        N = len(q)
+        q = q.reshape(N * self.num_paths, self.channels)
+        if self.seed_norm:
+            q = channel_norm(q, self.eps)
+        z = finola_grow(q, self.A, self.B, height, width, self.A_neg,
+                        self.B_neg, self.axis_order, self.eps)  # (N*M,C,H,W)
+        return z.view(N, self.num_paths, self.channels, height, width)
+
+    def aggregate(self, paths: Tensor) -> Tensor:
+        """(N, M, C, H, W) path maps -> (N, C, H, W), summed or averaged."""
+        return paths.sum(1) if self.aggregation == 'sum' else paths.mean(1)
+
+    def consistency_loss(self, z: Tensor) -> Tensor:
+        """:func:`wave_consistency_loss` of single-path maps (N, C, H, W)."""
+        return wave_consistency_loss(z, self.A, self.B, self.A_neg,
+                                     self.B_neg, self.eps)
 
     def complete_block(self, block: Tensor, visible: tuple) -> Tensor:
         """Block-wise: block (N, M*C, h, w) -> (N, C, 2h, 2w), M paths summed.
@@ -307,4 +384,5 @@ class FINOLA(nn.Module):
         return (f'channels={self.channels}, num_paths={self.num_paths}, '
                 f'negative_steps={self.negative_steps!r}, '
                 f'axis_order={self.axis_order!r}, '
-                f'aggregation={self.aggregation!r}')
+                f'aggregation={self.aggregation!r}, '
+                f'seed_norm={self.seed_norm}')

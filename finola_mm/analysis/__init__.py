@@ -1,4 +1,5 @@
-from .wave import SingularMatrixError, WaveSpectrum, wave_residual, wave_speeds
+from .wave import (SingularMatrixError, WaveSpectrum, axis_residuals,
+                   wave_residual, wave_speeds)
 
-__all__ = ['SingularMatrixError', 'WaveSpectrum', 'wave_residual',
-           'wave_speeds']
+__all__ = ['SingularMatrixError', 'WaveSpectrum', 'axis_residuals',
+           'wave_residual', 'wave_speeds']

@@ -5,9 +5,12 @@ Q = V Λ V⁻¹, then ζ = V⁻¹ z obeys ∂ζ_k/∂x = λ_k ∂ζ_k/∂y: C tr
 equations whose speeds λ_k (possibly complex) every image shares.
 """
 from dataclasses import dataclass
+from typing import Optional
 
 import torch
 from torch import Tensor
+
+from finola_mm.finola import step_residuals
 
 
 class SingularMatrixError(ValueError):
@@ -60,3 +63,26 @@ def wave_residual(z: Tensor, Q: Tensor) -> Tensor:
     dy = z[:, :, 1:, :-1] - base
     q_dy = torch.einsum('ij,njhw->nihw', Q.to(z), dy)
     return (dx - q_dy).norm(dim=1) / dx.norm(dim=1).clamp_min(1e-30)
+
+
+def axis_residuals(z: Tensor, A: Tensor, B: Tensor,
+                   A_neg: Optional[Tensor] = None,
+                   B_neg: Optional[Tensor] = None,
+                   eps: float = 1e-6) -> tuple:
+    """Per-edge relative residuals of each FINOLA equation, no inverse.
+
+    Args:
+        z (Tensor): (N, C, H, W) single-path maps.
+        A, B (Tensor): (C, C); A_neg, B_neg as in the FINOLA module.
+
+    Returns:
+        tuple: (res_x (N, H, W-1), res_y (N, H-1, W)) float64:
+        ||Δx z - A ẑ|| / ||Δx z|| and ||Δy z - B ẑ|| / ||Δy z||, each step
+        taken from the edge's end nearer the centre (see
+        :func:`finola_mm.finola.step_residuals`).
+    """
+    mats = [m.detach().double() if m is not None else None
+            for m in (A, B, A_neg, B_neg)]
+    sq_x, dx, sq_y, dy = step_residuals(z.detach().double(), *mats, eps=eps)
+    return ((sq_x / dx.clamp_min(1e-30)).sqrt(),
+            (sq_y / dy.clamp_min(1e-30)).sqrt())

@@ -1,8 +1,14 @@
 """Wave analysis of a trained FINOLA checkpoint.
 
 Writes to --out-dir: wave_speeds.png (eigenvalues of Q = A B^-1 in the
-complex plane), wave_residual.png (mean relative residual of Δx z = Q Δy z
-per latent position on real images), wave_analysis.json; prints a summary.
+complex plane), wave_residual.png (mean relative residuals per latent
+position on real images: of each equation, ||Δx z - A ẑ||/||Δx z|| and
+||Δy z - B ẑ||/||Δy z||, which need no inverse, and of Δx z = Q Δy z),
+wave_analysis.json; prints a summary.
+
+The map is grown along one axis last (axis_order 'yx': rows along x), so
+that axis's residual is zero by construction; the other one, the
+off-axis residual, says whether the map solves both equations.
 
     python tools/analysis/wave_analysis.py CONFIG CHECKPOINT --out-dir DIR
 """
@@ -14,14 +20,15 @@ import os.path as osp
 import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import CheckpointLoader, Runner  # noqa: E402
 
 import finola_mm  # noqa: F401,E402
-from finola_mm.analysis import (SingularMatrixError, wave_residual,  # noqa
-                                wave_speeds)
+from finola_mm.analysis import (SingularMatrixError,  # noqa: E402
+                                axis_residuals, wave_residual, wave_speeds)
 from finola_mm.utils import assert_checkpoint_fits  # noqa: E402
 from mmpretrain.registry import MODELS  # noqa: E402
 
@@ -51,11 +58,13 @@ def latent_maps(model, cfg, num_images):
     maps, seen = [], 0
     for batch in loader:
         inputs = model.data_preprocessor(batch)['inputs']
-        maps.append(model.neck.grow_latent(model.backbone(inputs)))
+        maps.append(model.neck.grow_paths(model.backbone(inputs))
+                    .flatten(0, 1))                      # (N*M, C, H, W)
         seen += len(inputs)
         if seen >= num_images:
             break
-    return torch.cat(maps)[:num_images]
+    paths = model.neck.finola.num_paths
+    return torch.cat(maps)[:num_images * paths]
 
 
 def plot_speeds(speeds, path):
@@ -71,16 +80,25 @@ def plot_speeds(speeds, path):
     plt.close(fig)
 
 
-def plot_residual(res_map, path):
-    fig, ax = plt.subplots(figsize=(5, 4.2))
-    im = ax.imshow(res_map, cmap='magma')
-    fig.colorbar(im, ax=ax, label='||Δx z − Q Δy z|| / ||Δx z||')
-    ax.set_title('Wave-relation residual per latent position')
-    ax.set_xlabel('x')
-    ax.set_ylabel('y')
+def plot_residuals(maps, path):
+    """maps: [(title, (h, w) array)], one panel each."""
+    fig, axes = plt.subplots(1, len(maps), figsize=(4.6 * len(maps), 4.2))
+    for ax, (title, res_map) in zip(np.atleast_1d(axes), maps):
+        im = ax.imshow(res_map, cmap='magma', vmin=0)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel('x')
+        ax.set_ylabel('y')
+    fig.suptitle('Relative wave-equation residuals per latent edge '
+                 '(mean over images)')
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def stats(prefix, res):
+    return {f'{prefix}_mean': float(res.mean()),
+            f'{prefix}_median': float(res.median())}
 
 
 def main():
@@ -89,36 +107,56 @@ def main():
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = load_model(cfg, args.checkpoint)
     finola = model.neck.finola
+    os.makedirs(args.out_dir, exist_ok=True)
+    summary = dict(channels=finola.channels, num_paths=finola.num_paths)
     try:
         spec = wave_speeds(finola.A, finola.B)
-    except SingularMatrixError as err:
-        raise SystemExit(f'wave analysis: {err}')
-    os.makedirs(args.out_dir, exist_ok=True)
-    plot_speeds(spec.speeds.numpy(), osp.join(args.out_dir, 'wave_speeds.png'))
-    summary = dict(
-        channels=finola.channels, num_paths=finola.num_paths,
-        cond_B=spec.cond_B, cond_V=spec.cond_V,
-        num_complex_speeds=int((spec.speeds.imag.abs() > 1e-9).sum()),
-        max_abs_speed=float(spec.speeds.abs().max()),
-        speeds=[[float(s.real), float(s.imag)] for s in spec.speeds])
-    z = latent_maps(model, cfg, args.num_images)
+    except SingularMatrixError as err:  # the per-axis residuals need no B⁻¹
+        print(f'wave analysis: {err}\nReporting the per-axis residuals only.')
+        spec = None
+    if spec is not None:
+        plot_speeds(spec.speeds.numpy(),
+                    osp.join(args.out_dir, 'wave_speeds.png'))
+        summary.update(
+            cond_B=spec.cond_B, cond_V=spec.cond_V,
+            num_complex_speeds=int((spec.speeds.imag.abs() > 1e-9).sum()),
+            max_abs_speed=float(spec.speeds.abs().max()),
+            speeds=[[float(s.real), float(s.imag)] for s in spec.speeds])
+    z = latent_maps(model, cfg, args.num_images)        # single-path maps
     if min(z.shape[-2:]) > 1:
-        res = wave_residual(z, spec.Q)                    # (N, H-1, W-1)
-        plot_residual(res.mean(0).numpy(),
-                      osp.join(args.out_dir, 'wave_residual.png'))
-        summary.update(residual_mean=float(res.mean()),
-                       residual_median=float(res.median()),
-                       residual_num_images=len(z))
+        res_x, res_y = axis_residuals(z, finola.A, finola.B, finola.A_neg,
+                                      finola.B_neg, finola.eps)
+        off = res_y if finola.axis_order == 'yx' else res_x
+        panels = [('||Δx z − A ẑ|| / ||Δx z||', res_x.mean(0).numpy()),
+                  ('||Δy z − B ẑ|| / ||Δy z||', res_y.mean(0).numpy())]
+        summary.update(**stats('residual_x', res_x),
+                       **stats('residual_y', res_y),
+                       **stats('residual_off_axis', off),
+                       axis_order=finola.axis_order,
+                       residual_num_maps=len(z))
+        if spec is not None:
+            res_q = wave_residual(z, spec.Q)              # (N, H-1, W-1)
+            panels.append(('||Δx z − Q Δy z|| / ||Δx z||',
+                           res_q.mean(0).numpy()))
+            summary.update(**stats('residual', res_q))
+        plot_residuals(panels, osp.join(args.out_dir, 'wave_residual.png'))
     with open(osp.join(args.out_dir, 'wave_analysis.json'), 'w') as f:
         json.dump(summary, f, indent=1)
-    print(f'C={finola.channels} M={finola.num_paths}  cond(B)='
-          f'{spec.cond_B:.3g}  cond(V)={spec.cond_V:.3g}  complex speeds: '
-          f'{summary["num_complex_speeds"]}/{finola.channels}  max |λ|='
-          f'{summary["max_abs_speed"]:.3g}')
-    if 'residual_mean' in summary:
-        print(f'residual ||Δx z − Q Δy z||/||Δx z|| over {len(z)} images: '
-              f'mean {summary["residual_mean"]:.4f}, median '
-              f'{summary["residual_median"]:.4f}')
+    if spec is not None:
+        print(f'C={finola.channels} M={finola.num_paths}  cond(B)='
+              f'{spec.cond_B:.3g}  cond(V)={spec.cond_V:.3g}  complex '
+              f'speeds: {summary["num_complex_speeds"]}/{finola.channels}  '
+              f'max |λ|={summary["max_abs_speed"]:.3g}')
+    if 'residual_x_mean' in summary:
+        for key, text in (('residual_x', '||Δx z − A ẑ||/||Δx z||'),
+                          ('residual_y', '||Δy z − B ẑ||/||Δy z||'),
+                          ('residual', '||Δx z − Q Δy z||/||Δx z||')):
+            if key + '_mean' not in summary:
+                continue
+            print(f'{text:28s} mean {summary[key + "_mean"]:.4f}, median '
+                  f'{summary[key + "_median"]:.4f}')
+        print(f'off-axis (axis_order={finola.axis_order!r}): mean '
+              f'{summary["residual_off_axis_mean"]:.4f} over {len(z)} maps')
     print(f'written: {args.out_dir}/wave_speeds.png, wave_residual.png, '
           f'wave_analysis.json')
 

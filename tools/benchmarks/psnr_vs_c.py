@@ -1,53 +1,77 @@
-"""Benchmark: test PSNR of the Fashion-MNIST FINOLA autoencoder against the
-number of wave equations C, and against the number of paths M at a fixed
-latent size M*C = 1024. Every run gets the same budget (iterations, batch,
-schedule, seed). Prints a markdown table and writes JSON.
+"""Benchmark: test PSNR of the FINOLA autoencoder against the number of wave
+equations C, beside two anchors at every C, plus the full-resolution design
+and multi-path FINOLA. Prints markdown tables and writes JSON.
 
-    python tools/benchmarks/psnr_vs_c.py                  # defaults below
-    python tools/benchmarks/psnr_vs_c.py --iters 200 --test-images 500  # quick
+Anchors (FINOLA.md section 4):
+- PCA with k = C components, closed form on the training split: the best
+  *linear* autoencoder with a C-dim code;
+- the plain convolutional autoencoder with a C-dim bottleneck (same encoder
+  and decoder as FINOLA, a free Linear layer in place of growth), trained
+  with the same budget.
+
+Every trained run gets the same iterations, batch, schedule and seed, and
+is scored on the same test images.
+
+    python tools/benchmarks/psnr_vs_c.py                  # the default sweep
+    python tools/benchmarks/psnr_vs_c.py --channels 32 128 --fullres 32 \
+        --paths --iters 300 --test-images 1000            # quick look
+    python tools/benchmarks/psnr_vs_c.py --cfg-options \
+        model.neck.finola_cfg.init_std=0.1                # an ablation
+
+Each run is ``Runner.train`` + ``Runner.test`` on the config with its budget;
+a finished run (its result.json) is skipped, so rerunning continues.
 """
 import argparse
 import json
 import os
 import os.path as osp
+import sys
 import time
 
+import torch
 from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-import finola_mm  # noqa: F401
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)
+import finola_mm  # noqa: F401,E402
+from finola_mm.evaluation import pca_psnr  # noqa: E402
 
-CFG_DIR = 'configs/finola_autoencoder'
-C_SERIES = {C: f'finola-ae_resnet-cifar-tiny_c{C}_1xb64-1k_fmnist-32px.py'
-            for C in (128, 256, 512, 1024, 2048)}
-# M=1 at M*C=1024 is the C=1024 run itself.
-M_SERIES = {1: C_SERIES[1024],
-            4: 'finola-ae_resnet-cifar-tiny_m4c256_1xb64-1k_fmnist-32px.py',
-            16: 'finola-ae_resnet-cifar-tiny_m16c64_1xb64-1k_fmnist-32px.py'}
+CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
+FINOLA_CFG = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-1k_fmnist-32px.py')
+PLAIN_CFG = osp.join(CFG_DIR, 'plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py')
+FULLRES_CFG = osp.join(
+    CFG_DIR, 'finola-ae-fullres_conv-tiny_c128_1xb64-1k_fmnist-32px.py')
 
 
 def parse_args():
-    p = argparse.ArgumentParser(description='PSNR vs C and M')
-    p.add_argument('--iters', type=int, default=800,
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--iters', type=int, default=1000,
                    help='training iterations per run (equal budget)')
-    p.add_argument('--batch', type=int, default=32)
-    p.add_argument('--test-images', type=int, default=2000,
+    p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--test-images', type=int, default=10000,
                    help='first N Fashion-MNIST test images scored')
     p.add_argument('--channels', type=int, nargs='+',
-                   default=sorted(C_SERIES))
-    p.add_argument('--paths', type=int, nargs='*', default=sorted(M_SERIES))
+                   default=[32, 64, 128, 256, 512], help='C (= k)')
+    p.add_argument('--fullres', type=int, nargs='*', default=[32, 64],
+                   help='C of the full-resolution series (32x32 latent, '
+                   'three 3x3 convs); none to skip')
+    p.add_argument('--paths', type=int, nargs='*', default=[1, 4],
+                   help='M at fixed M*C = --paths-total; none to skip')
+    p.add_argument('--paths-total', type=int, default=256)
+    p.add_argument('--seed', type=int, default=0)
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
-                   help='applied to every run, e.g. for ablations: '
-                   'model.neck.finola_cfg.init_std=0.5')
+                   help='applied to every FINOLA run (ablations)')
     p.add_argument('--work-dir', default='work_dirs/benchmarks/psnr_vs_c')
-    p.add_argument('--out', default='work_dirs/benchmarks/psnr_vs_c.json')
+    p.add_argument('--out', default=None,
+                   help='JSON path; default WORK_DIR/psnr_vs_c.json')
     return p.parse_args()
 
 
-def budget_cfg(path, args, work_dir):
+def budget_cfg(path, args, work_dir, options):
     cfg = Config.fromfile(path)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg.merge_from_dict(options)
     warmup = max(1, args.iters // 20)
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=args.iters,
                          val_interval=args.iters + 1)
@@ -62,62 +86,157 @@ def budget_cfg(path, args, work_dir):
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
                                         interval=args.iters, by_epoch=False)
     cfg.default_hooks.logger.interval = max(50, args.iters // 10)
+    cfg.randomness = dict(seed=args.seed)
     cfg.work_dir = work_dir
     return cfg
 
 
-def run(name, path, args):
-    cfg = budget_cfg(osp.join(CFG_DIR, path), args,
-                     osp.join(args.work_dir, name))
+def trained_psnr(name, path, args, options):
+    """Train + test one config (cached in its work dir's result.json)."""
+    work_dir = osp.join(args.work_dir, name)
+    result_file = osp.join(work_dir, 'result.json')
+    if osp.isfile(result_file):
+        with open(result_file) as f:
+            return json.load(f)
+    cfg = budget_cfg(path, args, work_dir, options)
     t0 = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()
     train_s = time.perf_counter() - t0
-    metrics = runner.test()
-    neck = cfg.model.neck
-    return dict(name=name, config=path, channels=neck.channels,
-                paths=neck.get('num_paths', 1), iters=args.iters,
-                batch=args.batch, psnr=metrics['recon/psnr'],
-                train_s=train_s, test_images=args.test_images)
+    psnr = runner.test()['recon/psnr']
+    result = dict(name=name, config=osp.relpath(path, ROOT), options=options,
+                  psnr=psnr, train_s=train_s, iters=args.iters,
+                  batch=args.batch, seed=args.seed,
+                  test_images=args.test_images)
+    with open(result_file, 'w') as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def fmnist_pixels(path, test_images):
+    """Training and test images as the test pipeline makes them: (N, 1024)
+    gray 0-255 (the channels are copies), for the PCA anchor."""
+    cfg = Config.fromfile(path)
+    init_default_scope('mmpretrain')
+    from mmpretrain.registry import DATASETS
+    out = []
+    for test_mode, limit in ((False, None), (True, test_images)):
+        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
+        ds_cfg.pop('indices', None)
+        if limit:
+            ds_cfg['indices'] = limit
+        ds = DATASETS.build(ds_cfg)
+        out.append(torch.stack([ds[i]['inputs'][0] for i in range(len(ds))])
+                   .flatten(1).double())
+    return out
+
+
+def fmt(x, signed=False):
+    return '-' if x is None else (f'{x:+.2f}' if signed else f'{x:.2f}')
 
 
 def main():
     args = parse_args()
-    jobs = {f'C={C}': C_SERIES[C] for C in args.channels}
-    jobs.update({f'M={M}': M_SERIES[M] for M in args.paths
-                 if M_SERIES[M] not in jobs.values()})
-    results, t_start = {}, time.perf_counter()
-    for i, (name, path) in enumerate(jobs.items()):
-        results[path] = run(name, path, args)
+    fin_opts = dict(args.cfg_options or {})
+    jobs = []                         # (key, name, config, options)
+    for C in args.channels:
+        jobs.append((('finola', C), f'finola_c{C}', FINOLA_CFG,
+                     {'model.neck.channels': C, **fin_opts}))
+        jobs.append((('plain', C), f'plain_k{C}', PLAIN_CFG,
+                     {'model.neck.bottleneck': C}))
+    for C in args.fullres:
+        jobs.append((('fullres', C), f'fullres_c{C}', FULLRES_CFG,
+                     {'model.neck.channels': C, **fin_opts}))
+    for M in args.paths:
+        C = args.paths_total // M
+        if M == 1 and C in args.channels:
+            continue                  # the C series already has it
+        jobs.append((('paths', M), f'finola_m{M}c{C}', FINOLA_CFG,
+                     {'model.neck.channels': C, 'model.neck.num_paths': M,
+                      **fin_opts}))
+    t_start, results = time.perf_counter(), {}
+    for i, (key, name, path, options) in enumerate(jobs):
+        results[key] = trained_psnr(name, path, args, options)
         done = time.perf_counter() - t_start
-        print(f'[psnr_vs_c] {i + 1}/{len(jobs)} {name}: '
-              f'PSNR {results[path]["psnr"]:.2f} dB; elapsed {done / 60:.1f}'
-              f' min, ETA {done / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
+        print(f'[psnr_vs_c] {i + 1}/{len(jobs)} {name}: PSNR '
+              f'{results[key]["psnr"]:.2f} dB; elapsed {done / 60:.1f} min, '
+              f'ETA {done / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
               flush=True)
-    by_c = [results[C_SERIES[C]] for C in args.channels]
-    by_m = [results[M_SERIES[M]] for M in args.paths]
+    train, test = fmnist_pixels(FINOLA_CFG, args.test_images)
+    pca = {C: pca_psnr(train, test, C)
+           for C in sorted({*args.channels, *args.fullres})}
+
+    rows = []
+    for C in args.channels:
+        fin, plain = results[('finola', C)], results[('plain', C)]
+        rows.append(dict(C=C, finola=fin['psnr'], plain=plain['psnr'],
+                         pca=pca[C], finola_minus_plain=fin['psnr'] -
+                         plain['psnr'], finola_minus_pca=fin['psnr'] - pca[C],
+                         finola_train_s=fin['train_s'],
+                         plain_train_s=plain['train_s']))
+    fullres = [dict(C=C, finola=results[('fullres', C)]['psnr'], pca=pca[C],
+                    train_s=results[('fullres', C)]['train_s'])
+               for C in args.fullres]
+    paths = []
+    for M in args.paths:
+        C = args.paths_total // M
+        r = results.get(('paths', M)) or results[('finola', C)]
+        paths.append(dict(M=M, C=C, psnr=r['psnr'], train_s=r['train_s']))
+
+    def trend(series):
+        if len(series) < 2:
+            return None, None
+        rising = all(b > a for a, b in zip(series, series[1:]))
+        return rising, series[-1] - series[0]
+
+    rising, gain = trend([r['finola'] for r in rows])
+    fr_rising, fr_gain = trend([r['finola'] for r in fullres])
     lines = [f'Fashion-MNIST 32 px, {args.iters} iters x batch {args.batch}, '
-             f'PSNR on the first {args.test_images} test images', '',
-             '| C (M=1) | test PSNR dB | train s |', '|---|---|---|']
-    lines += [f'| {r["channels"]} | {r["psnr"]:.2f} | {r["train_s"]:.0f} |'
-              for r in by_c]
-    lines += ['', '| M x C (= 1024) | test PSNR dB | train s |',
-              '|---|---|---|']
-    lines += [f'| {r["paths"]} x {r["channels"]} | {r["psnr"]:.2f} | '
-              f'{r["train_s"]:.0f} |' for r in by_m]
-    psnrs = [r['psnr'] for r in by_c]
-    monotonic = all(b > a for a, b in zip(psnrs, psnrs[1:]))
-    lines += ['', f'PSNR rises monotonically with C: '
-              f'{"yes" if monotonic else "NO"}; C={by_c[0]["channels"]} -> '
-              f'C={by_c[-1]["channels"]}: {psnrs[-1] - psnrs[0]:+.2f} dB '
-              f'(paper, ImageNet 256 px, C=128 -> 2048: +5.9 dB)']
+             f'seed {args.seed}; PSNR (dB) on the first {args.test_images} '
+             f'test images', '',
+             '| C (= k) | FINOLA | plain AE | PCA | FINOLA - plain | '
+             'FINOLA - PCA | FINOLA train s | plain train s |',
+             '|---|---|---|---|---|---|---|---|']
+    lines += [f'| {r["C"]} | {r["finola"]:.2f} | {r["plain"]:.2f} | '
+              f'{r["pca"]:.2f} | {r["finola_minus_plain"]:+.2f} | '
+              f'{r["finola_minus_pca"]:+.2f} | {r["finola_train_s"]:.0f} | '
+              f'{r["plain_train_s"]:.0f} |' for r in rows]
+    if rising is None:
+        lines.append('\nTrend in C: needs at least two values of C.')
+    else:
+        lines.append(
+            f'\nFINOLA rises strictly with C: {"yes" if rising else "NO"}; '
+            f'C={rows[0]["C"]} -> {rows[-1]["C"]}: {gain:+.2f} dB. Within '
+            f'0.5 dB of the plain AE at every C: '
+            f'{"yes" if all(r["finola_minus_plain"] >= -0.5 for r in rows) else "NO"}'
+            f'. At or above PCA: C = '
+            f'{", ".join(str(r["C"]) for r in rows if r["finola_minus_pca"] >= 0) or "none"}.')
+    if fullres:
+        lines += ['', 'Full-resolution design (32x32 latent grown from one '
+                  'q, three 3x3 convs):', '',
+                  '| C | FINOLA full-res | PCA | train s |', '|---|---|---|---|']
+        lines += [f'| {r["C"]} | {r["finola"]:.2f} | {r["pca"]:.2f} | '
+                  f'{r["train_s"]:.0f} |' for r in fullres]
+        if fr_rising is not None:
+            lines.append(f'\nFull-res rises strictly with C: '
+                         f'{"yes" if fr_rising else "NO"} ({fr_gain:+.2f} dB '
+                         f'from C={fullres[0]["C"]} to {fullres[-1]["C"]}).')
+    if paths:
+        lines += ['', f'Multi-path at M x C = {args.paths_total}:', '',
+                  '| M x C | PSNR | train s |', '|---|---|---|']
+        lines += [f'| {r["M"]} x {r["C"]} | {r["psnr"]:.2f} | '
+                  f'{r["train_s"]:.0f} |' for r in paths]
+    total = time.perf_counter() - t_start
+    lines.append(f'\nTotal {total / 60:.1f} min (cached runs count 0).')
     print('\n'.join(lines))
-    os.makedirs(osp.dirname(args.out) or '.', exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(dict(by_channels=by_c, by_paths=by_m, monotonic=monotonic,
-                       total_s=time.perf_counter() - t_start,
+    out = args.out or osp.join(args.work_dir, 'psnr_vs_c.json')
+    os.makedirs(osp.dirname(out) or '.', exist_ok=True)
+    with open(out, 'w') as f:
+        json.dump(dict(by_channels=rows, fullres=fullres, by_paths=paths,
+                       rising=rising, gain_db=gain, fullres_rising=fr_rising,
+                       fullres_gain_db=fr_gain, total_s=total,
                        args=vars(args)), f, indent=1)
-    print(f'JSON: {args.out}')
+    print(f'JSON: {out}')
 
 
 if __name__ == '__main__':

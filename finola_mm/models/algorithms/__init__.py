@@ -1,4 +1,4 @@
-from .finola_autoencoder import FINOLAAutoencoder
+from .finola_autoencoder import Autoencoder, FINOLAAutoencoder
 from .masked_finola import MaskedFINOLA
 
-__all__ = ['FINOLAAutoencoder', 'MaskedFINOLA']
+__all__ = ['Autoencoder', 'FINOLAAutoencoder', 'MaskedFINOLA']

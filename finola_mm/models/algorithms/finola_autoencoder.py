@@ -1,4 +1,5 @@
-"""The FINOLA image autoencoder (paper section 3; FINOLA.md section 1)."""
+"""Autoencoders trained end to end on pixels: FINOLA (paper section 3;
+FINOLA.md section 1) and the plain anchor it is measured against."""
 from typing import Dict, List, Optional
 
 import torch
@@ -11,24 +12,27 @@ from ..utils.pixels import to_pixels
 
 
 @MODELS.register_module()
-class FINOLAAutoencoder(BaseSelfSupervisor):
-    """Encoder -> q -> FINOLA -> decoder -> pixels, trained end to end.
+class Autoencoder(BaseSelfSupervisor):
+    """Encoder -> code -> latent map -> decoder -> pixels, end to end.
 
-    `Exploring Invariance in Images through One-way Wave Equations
-    <https://arxiv.org/abs/2310.12976>`_.
-
-    Components: ``backbone`` is any MMPretrain backbone ending in a feature
-    map; ``neck`` is :class:`FINOLANeck` (pool, FINOLA, decoder); ``head`` is
-    :class:`PixelReconstructionHead`. ``predict`` returns reconstructions in
-    pixel units (0-255) for the PSNR metric.
+    ``backbone`` is any MMPretrain backbone ending in a feature map; ``neck``
+    turns its features into pixels (:class:`FINOLANeck`, or the plain
+    :class:`LinearBottleneckNeck`); ``head`` is
+    :class:`PixelReconstructionHead`. A neck with ``loss_and_predict`` may
+    add its own loss terms (FINOLA's wave consistency). ``predict`` returns
+    reconstructions in pixel units (0-255) for the PSNR metric.
     """
 
     def loss(self, inputs: Tensor, data_samples: List[DataSample],
              **kwargs) -> Dict[str, Tensor]:
-        """inputs (N, 3, H, W), normalised -> {'loss': scalar}."""
+        """inputs (N, 3, H, W), normalised -> {'loss': scalar, ...}."""
         self._check_image_size(inputs)
-        pred = self.neck(self.backbone(inputs))
-        return dict(loss=self.head.loss(pred, inputs))
+        feats = self.backbone(inputs)
+        if hasattr(self.neck, 'loss_and_predict'):
+            pred, extra = self.neck.loss_and_predict(feats)
+        else:
+            pred, extra = self.neck(feats), {}
+        return dict(loss=self.head.loss(pred, inputs), **extra)
 
     def predict(self, inputs: Tensor,
                 data_samples: Optional[List[DataSample]] = None,
@@ -59,8 +63,18 @@ class FINOLAAutoencoder(BaseSelfSupervisor):
         expected = tuple(self.neck.img_size)
         if tuple(inputs.shape[-2:]) != expected:
             raise ValueError(
-                f'Images are {tuple(inputs.shape[-2:])} but the FINOLA neck '
+                f'Images are {tuple(inputs.shape[-2:])} but the neck '
                 f'decodes {expected} (latent {self.neck.latent_size} x '
                 f'upsampling). Resize the images to {expected} in the '
                 f'pipeline, or set model.neck.img_size / latent_size / '
                 f'decoder_channels to match the images.')
+
+
+@MODELS.register_module()
+class FINOLAAutoencoder(Autoencoder):
+    """The FINOLA autoencoder: :class:`Autoencoder` with a
+    :class:`FINOLANeck` (pool to q, grow with FINOLA, decode).
+
+    `Exploring Invariance in Images through One-way Wave Equations
+    <https://arxiv.org/abs/2310.12976>`_.
+    """

@@ -25,8 +25,8 @@ class ConvDecoder(nn.Module):
     """Upsampling + 3x3 convolutions with residual blocks.
 
     A 1x1 conv projects C to ``channels[0]``, which works at the latent
-    resolution; each further entry
-    doubles the resolution first. So (N, C, h, w) becomes
+    resolution; each further entry doubles the resolution first (nearest
+    upsampling, then a 3x3 conv). So (N, C, h, w) becomes
     (N, out_channels, h * 2**k, w * 2**k) with k = len(channels) - 1.
 
     Args:
@@ -36,6 +36,10 @@ class ConvDecoder(nn.Module):
         num_res_blocks (int): residual blocks per level. Defaults to 1.
         norm_cfg (dict, optional): norm in the blocks. Defaults to BN.
         act_cfg (dict): activation. Defaults to GELU.
+        upsample_norm_act (bool): follow each upsampling 3x3 conv with the
+            norm and activation (the plain autoencoder's
+            upsample-conv-BN-GELU blocks). Defaults to False: a bare conv,
+            the residual blocks carry the non-linearity.
     """
 
     def __init__(self,
@@ -44,7 +48,8 @@ class ConvDecoder(nn.Module):
                  out_channels: int = 3,
                  num_res_blocks: int = 1,
                  norm_cfg: Optional[dict] = dict(type='BN'),
-                 act_cfg: dict = dict(type='GELU')) -> None:
+                 act_cfg: dict = dict(type='GELU'),
+                 upsample_norm_act: bool = False) -> None:
         super().__init__()
         if len(channels) < 1:
             raise ValueError('ConvDecoder needs at least one level in '
@@ -55,12 +60,16 @@ class ConvDecoder(nn.Module):
         layers = [nn.Conv2d(in_channels, channels[0], 1)]
         for i, width in enumerate(channels):
             if i > 0:
-                layers += [nn.Upsample(scale_factor=2, mode='nearest'),
+                layers += [nn.Upsample(scale_factor=2, mode='nearest')]
+                layers += [ConvModule(channels[i - 1], width, 3, padding=1,
+                                      norm_cfg=norm_cfg, act_cfg=act_cfg)
+                           if upsample_norm_act else
                            nn.Conv2d(channels[i - 1], width, 3, padding=1)]
             layers += [ResidualBlock(width, norm_cfg, act_cfg)
                        for _ in range(num_res_blocks)]
-        layers += [nn.GELU(), nn.Conv2d(channels[-1], out_channels, 3,
-                                        padding=1)]
+        if not upsample_norm_act:
+            layers += [nn.GELU()]
+        layers += [nn.Conv2d(channels[-1], out_channels, 3, padding=1)]
         self.layers = nn.Sequential(*layers)
 
     def forward(self, z: Tensor) -> Tensor:

@@ -1,3 +1,4 @@
 from .attention_pool import AttentionPool
+from .linear_pool import LinearPool
 
-__all__ = ['AttentionPool']
+__all__ = ['AttentionPool', 'LinearPool']
