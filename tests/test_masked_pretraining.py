@@ -375,9 +375,9 @@ def test_vis_hook_draws_masked_input_prediction_and_original(method, tiny_cfg,
     Runner.from_cfg(cfg).train()
     grid = mmcv.imread(osp.join(tmp_path, 'reconstructions', 'train_2.png'))
     # rows: masked input, prediction pasted in, original; 2 images of 32 px
-    # with 2 px padding
-    assert grid.shape == (3 * 34 + 2, 2 * 34 + 2, 3)
-    masked_input, pasted, original = (grid[2 + 34 * i:34 * (i + 1)]
+    # enlarged 4x to 128 px, with 8 px padding
+    assert grid.shape == (3 * 136 + 8, 2 * 136 + 8, 3)
+    masked_input, pasted, original = (grid[8 + 136 * i:136 * (i + 1)]
                                       for i in range(3))
     assert not np.array_equal(masked_input, original)
     assert not np.array_equal(pasted, original)

@@ -39,8 +39,8 @@ def test_validation_writes_psnr_and_a_reconstruction_grid(tiny_cfg, tmp_path):
     grid_path = osp.join(tmp_path, 'reconstructions', 'val_2.png')
     grid = mmcv.imread(grid_path)
     # the first val batch (4 images): a row of originals over a row of
-    # reconstructions, 32 px each with 2 px padding
-    assert grid.shape[:2] == (2 * 34 + 2, 4 * 34 + 2)
+    # reconstructions, 32 px each enlarged 4x to 128 px, 8 px padding
+    assert grid.shape[:2] == (2 * 136 + 8, 4 * 136 + 8)
     psnr = runner.message_hub.get_scalar('val/recon/psnr').current()
     assert 0 < psnr < 100
 

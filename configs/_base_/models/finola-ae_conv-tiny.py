@@ -16,8 +16,9 @@ model = dict(
         latent_size=4,
         img_size=32,
         decoder_channels=(128, 64, 32, 32),
-        decoder_cfg=dict(num_res_blocks=0, upsample_norm_act=True),
-        finola_cfg=dict(negative_steps='mirror', axis_order='yx',
+        decoder_cfg=dict(num_res_blocks=0, upsample_norm_act=True,
+                         num_latent_convs=1),
+        finola_cfg=dict(negative_steps='separate', axis_order='yx',
                         aggregation='sum', init_std=1.0, seed_norm=True)),
     head=dict(type='PixelReconstructionHead',
               loss=dict(type='PixelReconstructionLoss', criterion='L2')))

@@ -2,14 +2,13 @@
 import os.path as osp
 
 import mmcv
-import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from torchvision.utils import make_grid
 
 from mmpretrain.registry import HOOKS
 from finola_mm.models.utils.masked_reconstruction import masked_reconstruction
 from finola_mm.models.utils.pixels import to_pixels
+from .image_grid import image_grid
 
 
 @HOOKS.register_module()
@@ -65,9 +64,7 @@ class MaskedReconstructionVisHook(Hook):
         for start in range(0, len(original), 8):
             for images in (masked_input, pasted, original):
                 rows += list(images[start:start + 8])
-        grid = make_grid(torch.stack(rows).float().cpu(),
-                         nrow=min(8, len(original)), padding=2, pad_value=255)
-        img = grid.round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        img = image_grid(rows, min(8, len(original)))
         path = osp.join(runner.work_dir, 'reconstructions',
                         f'train_{runner.iter + 1}.png')
         mmcv.imwrite(img[..., ::-1], path)                # RGB -> BGR

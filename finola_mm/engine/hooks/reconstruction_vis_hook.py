@@ -3,11 +3,10 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import mmcv
-import torch
 from mmengine.hooks import Hook
-from torchvision.utils import make_grid
 
 from mmpretrain.registry import HOOKS
+from .image_grid import image_grid
 
 
 @HOOKS.register_module()
@@ -21,11 +20,15 @@ class ReconstructionVisHook(Hook):
     Args:
         num_images (int): images shown. Defaults to 16.
         nrow (int): images per row. Defaults to 8.
+        min_size (int): images are enlarged (nearest) by an integer factor
+            to at least this many pixels. Defaults to 128.
     """
     priority = 'LOW'
 
-    def __init__(self, num_images: int = 16, nrow: int = 8) -> None:
+    def __init__(self, num_images: int = 16, nrow: int = 8,
+                 min_size: int = 128) -> None:
         self.num_images, self.nrow = num_images, nrow
+        self.min_size = min_size
 
     def after_val_iter(self, runner, batch_idx: int, data_batch=None,
                        outputs: Optional[Sequence] = None) -> None:
@@ -47,9 +50,7 @@ class ReconstructionVisHook(Hook):
         for start in range(0, len(outputs), ncol):
             chunk = outputs[start:start + ncol]
             rows += [s.gt_img for s in chunk] + [s.pred_img for s in chunk]
-        grid = make_grid(torch.stack(rows).float().cpu(), nrow=ncol,
-                         padding=2, pad_value=255)
-        img = grid.round().clamp(0, 255).byte().permute(1, 2, 0).numpy()
+        img = image_grid(rows, ncol, self.min_size)
         path = osp.join(runner.work_dir, 'reconstructions',
                         f'{mode}_{step}.png')
         mmcv.imwrite(img[..., ::-1], path)  # RGB -> BGR for cv2

@@ -40,6 +40,9 @@ class ConvDecoder(nn.Module):
             norm and activation (the plain autoencoder's
             upsample-conv-BN-GELU blocks). Defaults to False: a bare conv,
             the residual blocks carry the non-linearity.
+        num_latent_convs (int): 3x3 conv-norm-act layers at the latent
+            resolution, after the 1x1 projection: they let neighbouring
+            latents mix before upsampling. Defaults to 0.
     """
 
     def __init__(self,
@@ -49,7 +52,8 @@ class ConvDecoder(nn.Module):
                  num_res_blocks: int = 1,
                  norm_cfg: Optional[dict] = dict(type='BN'),
                  act_cfg: dict = dict(type='GELU'),
-                 upsample_norm_act: bool = False) -> None:
+                 upsample_norm_act: bool = False,
+                 num_latent_convs: int = 0) -> None:
         super().__init__()
         if len(channels) < 1:
             raise ValueError('ConvDecoder needs at least one level in '
@@ -58,6 +62,9 @@ class ConvDecoder(nn.Module):
         # 1x1 in: the map is already spatial, and a 3x3 conv from C=2048
         # channels would cost more than the rest of the decoder.
         layers = [nn.Conv2d(in_channels, channels[0], 1)]
+        layers += [ConvModule(channels[0], channels[0], 3, padding=1,
+                              norm_cfg=norm_cfg, act_cfg=act_cfg)
+                   for _ in range(num_latent_convs)]
         for i, width in enumerate(channels):
             if i > 0:
                 layers += [nn.Upsample(scale_factor=2, mode='nearest')]

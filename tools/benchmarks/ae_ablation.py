@@ -1,0 +1,240 @@
+"""Benchmark: ablations of the Fashion-MNIST FINOLA autoencoder, with the
+plain autoencoder beside them, at one budget and several seeds.
+
+Every variant is a config plus ``--cfg-options``-style overrides. The model,
+data preprocessor and optimiser (param-wise settings included) are built
+from the config by the registries; the config's warm-up + cosine schedule is
+applied per iteration. Only the loop is lean: the 60,000 training images go
+through the config's test pipeline once and are cached as one uint8 tensor,
+and batches are drawn from it with the random flip of the training
+pipeline. So a run costs the model's time, not the data loader's.
+
+    python tools/benchmarks/ae_ablation.py                       # the table
+    python tools/benchmarks/ae_ablation.py --variants base plain --seeds 0 1 2
+    python tools/benchmarks/ae_ablation.py --add 'lr3e-3=optim_wrapper.optimizer.lr=3e-3'
+
+Prints a markdown table (mean ± std over seeds) and writes JSON; finished
+runs are cached in the work dir, so a rerun continues.
+"""
+import argparse
+import json
+import math
+import os
+import os.path as osp
+import statistics
+import sys
+import time
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)
+import finola_mm  # noqa: F401,E402
+from finola_mm.analysis import axis_residuals  # noqa: E402
+from finola_mm.evaluation import psnr_per_image  # noqa: E402
+from mmpretrain.registry import DATASETS, MODELS  # noqa: E402
+
+CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
+FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-1k_fmnist-32px.py')
+PLAIN = osp.join(CFG_DIR, 'plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py')
+RESNET = osp.join(CFG_DIR,
+                  'finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py')
+FIN = 'model.neck.finola_cfg.'
+# name: (config, overrides). All at C = k = 128 unless the name says.
+VARIANTS = {
+    'plain': (PLAIN, {'model.neck.bottleneck': 128}),
+    'base': (FINOLA, {}),
+    'init0.1': (FINOLA, {FIN + 'init_std': 0.1}),
+    'init0.1-noseednorm': (FINOLA, {FIN + 'init_std': 0.1,
+                                    FIN + 'seed_norm': False}),
+    'noseednorm': (FINOLA, {FIN + 'seed_norm': False}),
+    'init2': (FINOLA, {FIN + 'init_std': 2.0}),
+    'separate': (FINOLA, {FIN + 'negative_steps': 'separate'}),
+    'attnpool': (FINOLA, {'model.neck.pool': 'attention'}),
+    'latent8': (FINOLA, {'model.neck.latent_size': 8,
+                         'model.neck.decoder_channels': (128, 64, 32)}),
+    'old-main-job': (RESNET, {}),
+}
+DEFAULT = ['plain', 'base', 'init0.1', 'init0.1-noseednorm', 'noseednorm',
+           'init2', 'separate', 'attnpool', 'latent8']
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--variants', nargs='+', default=DEFAULT,
+                   choices=sorted(VARIANTS))
+    p.add_argument('--add', nargs='*', default=[], metavar='NAME=K=V,K=V',
+                   help='extra FINOLA variants: name=key=value,key=value')
+    p.add_argument('--channels', type=int, default=128,
+                   help='C (FINOLA) and k (plain) unless a variant sets it')
+    p.add_argument('--seeds', type=int, nargs='+', default=[0])
+    p.add_argument('--iters', type=int, default=1000)
+    p.add_argument('--batch', type=int, default=64)
+    p.add_argument('--test-images', type=int, default=2000)
+    p.add_argument('--work-dir', default='work_dirs/benchmarks/ae_ablation')
+    return p.parse_args()
+
+
+def parse_add(text):
+    name, _, opts = text.partition('=')
+    action = DictAction(option_strings=[], dest='x')
+    return name, (FINOLA, {k: action._parse_iterable(v) for k, v in
+                           (kv.split('=', 1) for kv in opts.split(','))})
+
+
+def cached_images(cfg, work_dir):
+    """(train, test) uint8 (N, 3, H, W) through the config's test pipeline."""
+    path = osp.join(work_dir, 'fmnist_test_pipeline.pt')
+    if osp.isfile(path):
+        return torch.load(path, weights_only=True)
+    out = []
+    for test_mode in (False, True):
+        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
+        ds_cfg.pop('indices', None)
+        ds = DATASETS.build(ds_cfg)
+        out.append(torch.stack([ds[i]['inputs'] for i in range(len(ds))]))
+    os.makedirs(work_dir, exist_ok=True)
+    torch.save(out, path)
+    return out
+
+
+def lr_factor(it, cfg):
+    """The config's schedule: LinearLR warm-up, then cosine to eta_min."""
+    warm, cos = cfg.param_scheduler
+    if it < warm.end:
+        s = warm.start_factor
+        return s + (1 - s) * it / warm.end, None
+    t = (it - cos.begin) / (cos.end - cos.begin)
+    return 0.5 * (1 + math.cos(math.pi * min(t, 1.))), cos.eta_min
+
+
+def train_and_score(cfg, images, args, seed, log):
+    torch.manual_seed(seed)
+    cfg.model.data_preprocessor = cfg.data_preprocessor
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    base_lrs = [g['lr'] for g in optim.param_groups]
+    train, test = images
+    gen = torch.Generator().manual_seed(seed)
+    t0 = time.perf_counter()
+    for it in range(args.iters):
+        factor, eta_min = lr_factor(it, cfg)
+        for g, lr in zip(optim.param_groups, base_lrs):
+            g['lr'] = lr * factor if eta_min is None else \
+                eta_min + (lr - eta_min) * factor
+        idx = torch.randint(len(train), (args.batch, ), generator=gen)
+        x = train[idx]
+        flip = torch.rand(args.batch, generator=gen) < 0.5
+        x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+        data = model.data_preprocessor(dict(inputs=x, data_samples=None),
+                                       True)
+        losses = model(**data, mode='loss')
+        optim.update_params(sum(losses.values()))
+        if (it + 1) % max(1, args.iters // 5) == 0:
+            el = time.perf_counter() - t0
+            log(f'  iter {it + 1}/{args.iters} loss '
+                f'{float(losses["loss"]):.4f} '
+                f'({", ".join(f"{k} {float(v):.4f}" for k, v in losses.items() if k != "loss")}) '
+                f'{el:.0f}s, ETA {el / (it + 1) * (args.iters - it - 1):.0f}s')
+    train_s = time.perf_counter() - t0
+    model.eval()
+    scores = []
+    with torch.no_grad():
+        for i in range(0, args.test_images, 500):
+            x = test[i:min(i + 500, args.test_images)]
+            data = model.data_preprocessor(dict(inputs=x, data_samples=None))
+            out = model(**data, mode='predict')
+            scores.append(psnr_per_image(
+                torch.stack([s.pred_img for s in out]),
+                torch.stack([s.gt_img for s in out])))
+        off_axis = None
+        if hasattr(model.neck, 'finola') and \
+                min(model.neck.latent_size) > 1:      # off-axis wave residual
+            data = model.data_preprocessor(dict(inputs=test[:256],
+                                                data_samples=None))
+            fin = model.neck.finola
+            z = model.neck.grow_paths(model.backbone(data['inputs']))
+            res_x, res_y = axis_residuals(z.flatten(0, 1), fin.A, fin.B,
+                                          fin.A_neg, fin.B_neg, fin.eps)
+            off_axis = float((res_y if fin.axis_order == 'yx'
+                              else res_x).mean())
+    return dict(psnr=float(torch.cat(scores).mean()), train_s=train_s,
+                s_per_iter=train_s / args.iters, off_axis=off_axis)
+
+
+def main():
+    args = parse_args()
+    variants = {v: VARIANTS[v] for v in args.variants}
+    variants.update(parse_add(a) for a in args.add)
+    init_default_scope('mmpretrain')
+    images = cached_images(Config.fromfile(FINOLA), args.work_dir)
+    results, t_start = {}, time.perf_counter()
+    jobs = [(n, s) for n in variants for s in args.seeds]
+    for i, (name, seed) in enumerate(jobs):
+        path, options = variants[name]
+        size_key = ('model.neck.bottleneck' if path == PLAIN
+                    else 'model.neck.channels')
+        options = {size_key: args.channels, **options}
+        out = osp.join(args.work_dir, f'{name}_c{args.channels}_it'
+                       f'{args.iters}_b{args.batch}_t{args.test_images}'
+                       f'_s{seed}.json')
+        if osp.isfile(out):
+            with open(out) as f:
+                res = json.load(f)
+        else:
+            cfg = Config.fromfile(path)
+            cfg.merge_from_dict(options)
+            cfg.param_scheduler[1].end = args.iters
+            cfg.param_scheduler[0].end = max(1, args.iters // 20)
+            cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
+            print(f'[ae_ablation] {name} seed {seed}: {options}', flush=True)
+            res = dict(name=name, seed=seed, config=osp.relpath(path, ROOT),
+                       options={k: str(v) for k, v in options.items()},
+                       **train_and_score(cfg, images, args, seed,
+                                         lambda m: print(m, flush=True)))
+            with open(out, 'w') as f:
+                json.dump(res, f, indent=1)
+        results.setdefault(name, []).append(res)
+        el = time.perf_counter() - t_start
+        print(f'[ae_ablation] {i + 1}/{len(jobs)} {name} seed {seed}: PSNR '
+              f'{res["psnr"]:.2f} dB ({res["s_per_iter"]:.3f} s/iter); '
+              f'elapsed {el / 60:.1f} min, ETA '
+              f'{el / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
+              flush=True)
+    ref = statistics.mean(r['psnr'] for r in results.get('plain', [])) \
+        if 'plain' in results else None
+    lines = [f'C = k = {args.channels}, {args.iters} iters x batch '
+             f'{args.batch}, PSNR (dB) on the first {args.test_images} test '
+             f'images, seeds {args.seeds}', '',
+             '| variant | overrides | PSNR | - plain AE | off-axis residual |'
+             ' s/iter |', '|---|---|---|---|---|---|']
+    rows = []
+    for name, runs in results.items():
+        ps = [r['psnr'] for r in runs]
+        mean = statistics.mean(ps)
+        std = statistics.stdev(ps) if len(ps) > 1 else 0.
+        row = dict(name=name, options=runs[0]['options'], psnr_mean=mean,
+                   psnr_std=std, psnr=ps, s_per_iter=statistics.mean(
+                       r['s_per_iter'] for r in runs),
+                   off_axis=None if runs[0].get('off_axis') is None else
+                   statistics.mean(r['off_axis'] for r in runs))
+        rows.append(row)
+        opts = ', '.join(f'{k.replace("model.neck.", "")}={v}'
+                         for k, v in row['options'].items())
+        diff = '-' if ref is None else f'{mean - ref:+.2f}'
+        pm = f' ± {std:.2f}' if len(ps) > 1 else ''
+        off = '-' if row['off_axis'] is None else f'{row["off_axis"]:.3f}'
+        lines.append(f'| {name} | {opts} | {mean:.2f}{pm} | {diff} | {off} '
+                     f'| {row["s_per_iter"]:.3f} |')
+    print('\n'.join(lines))
+    json_path = osp.join(args.work_dir, f'ae_ablation_c{args.channels}.json')
+    with open(json_path, 'w') as f:
+        json.dump(dict(rows=rows, args=vars(args)), f, indent=1)
+    print(f'JSON: {json_path}')
+
+
+if __name__ == '__main__':
+    main()
