@@ -11,6 +11,10 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FMNIST_ROOT = osp.join(ROOT, 'data', 'fashion_mnist')
 MAIN_CONFIG = osp.join(
     ROOT, 'configs/finola_autoencoder/'
+    'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
+# The ResNet-CIFAR encoder + attention pool family (and its ViT sibling).
+RESNET_CONFIG = osp.join(
+    ROOT, 'configs/finola_autoencoder/'
     'finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py')
 
 

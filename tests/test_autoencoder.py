@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from mmengine.config import Config
 
-from conftest import FMNIST_ROOT, MAIN_CONFIG
+from conftest import FMNIST_ROOT, MAIN_CONFIG, RESNET_CONFIG, ROOT
 from finola_mm.datasets import LocalFashionMNIST
 from mmpretrain.registry import MODELS
 from finola_mm.models import FINOLANeck
@@ -14,7 +14,7 @@ from finola_mm.models.utils import AttentionPool
 
 
 def small_model(**neck):
-    cfg = Config.fromfile(MAIN_CONFIG).model
+    cfg = Config.fromfile(RESNET_CONFIG).model
     cfg.neck.update(channels=32, decoder_channels=(32, 16, 16), **neck)
     cfg.data_preprocessor = dict(type='SelfSupDataPreprocessor',
                                  mean=[127.5] * 3, std=[64.] * 3)
@@ -102,7 +102,7 @@ def test_pool_width_mismatch_is_a_clear_error():
 
 
 def test_vit_encoder_reconstructs():
-    cfg = Config.fromfile(MAIN_CONFIG.replace(
+    cfg = Config.fromfile(RESNET_CONFIG.replace(
         'resnet-cifar-tiny', 'vit-tiny-p4')).model
     cfg.neck.channels = 32
     model = MODELS.build(cfg)
@@ -126,3 +126,20 @@ def test_attention_pool_q_spans_all_channels_by_default(num_queries,
         q = pool(torch.randn(200, 8, 3, 3))
     rank = torch.linalg.matrix_rank(q - q.mean(0), rtol=1e-5)
     assert rank == max_rank
+
+
+def test_wave_consistency_adds_a_loss_that_trains_a_and_b():
+    cfg = Config.fromfile(MAIN_CONFIG)
+    cfg.model.neck.update(channels=16, consistency_weight=0.5)
+    cfg.model.data_preprocessor = dict(type='SelfSupDataPreprocessor',
+                                       mean=[127.5] * 3, std=[64.] * 3)
+    model = MODELS.build(cfg.model)
+    data = model.data_preprocessor(batch(), training=True)
+    losses = model(**data, mode='loss')
+    assert set(losses) == {'loss', 'loss_wave'}
+    assert losses['loss_wave'] > 0
+    losses['loss_wave'].backward()
+    fin = model.neck.finola
+    assert fin.A.grad.abs().sum() > 0 and fin.B_neg.grad.abs().sum() > 0
+    cfg.model.neck.consistency_weight = 0.
+    assert set(MODELS.build(cfg.model)(**data, mode='loss')) == {'loss'}

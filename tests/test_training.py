@@ -13,13 +13,16 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from conftest import MAIN_CONFIG, ROOT
+from conftest import MAIN_CONFIG, RESNET_CONFIG, ROOT
 
-VIT_CONFIG = MAIN_CONFIG.replace('resnet-cifar-tiny', 'vit-tiny-p4')
+VIT_CONFIG = RESNET_CONFIG.replace('resnet-cifar-tiny', 'vit-tiny-p4')
 
 
 def shrink(cfg, channels=32):
-    cfg.model.neck.update(channels=channels, decoder_channels=(32, 16, 16))
+    """Narrow the decoder and C, keeping its number of levels."""
+    levels = len(cfg.model.neck.decoder_channels)
+    cfg.model.neck.update(channels=channels,
+                          decoder_channels=(32, ) + (16, ) * (levels - 1))
     return cfg
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-CONFIG=${1:-configs/finola_autoencoder/finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py}
+CONFIG=${1:-configs/finola_autoencoder/finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py}
 WORK_DIR=${WORK_DIR:-work_dirs/$(basename "$CONFIG" .py)}
 $PY tools/train.py "$CONFIG" --work-dir "$WORK_DIR" --resume
 CKPT=$(cat "$WORK_DIR/last_checkpoint")

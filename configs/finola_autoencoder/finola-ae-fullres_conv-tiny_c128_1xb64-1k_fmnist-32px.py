@@ -3,7 +3,13 @@
 # and three 3x3 convs decode it (a 1x1 projection, then a residual block of
 # two 3x3 conv-BN layers, then the 3x3 output conv). No upsampling: the
 # decoder cannot invent detail that the map does not carry.
-_base_ = './finola-ae_conv-tiny_c512_1xb64-1k_fmnist-32px.py'
+_base_ = [
+    '../_base_/models/finola-ae_conv-tiny.py',
+    '../_base_/datasets/fashion_mnist_32px.py',
+    '../_base_/schedules/adamw_cosine_iters.py',
+    '../_base_/default_runtime.py',
+]
 model = dict(
     neck=dict(channels=128, latent_size=32, decoder_channels=(32, ),
-              decoder_cfg=dict(num_res_blocks=1, upsample_norm_act=False)))
+              decoder_cfg=dict(num_res_blocks=1, upsample_norm_act=False,
+                               num_latent_convs=0)))

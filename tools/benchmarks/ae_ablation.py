@@ -38,28 +38,35 @@ from finola_mm.evaluation import psnr_per_image  # noqa: E402
 from mmpretrain.registry import DATASETS, MODELS  # noqa: E402
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
-FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-1k_fmnist-32px.py')
+FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
 PLAIN = osp.join(CFG_DIR, 'plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py')
 RESNET = osp.join(CFG_DIR,
                   'finola-ae_resnet-cifar-tiny_c512_1xb64-1k_fmnist-32px.py')
 FIN = 'model.neck.finola_cfg.'
-# name: (config, overrides). All at C = k = 128 unless the name says.
+DEC = 'model.neck.decoder_cfg.'
+# name: (config, overrides); C = k = --channels unless a variant sets it.
+# 'base' is the chosen default; each other row changes one thing from it.
 VARIANTS = {
-    'plain': (PLAIN, {'model.neck.bottleneck': 128}),
+    'plain': (PLAIN, {}),
+    'plain+latent-conv': (PLAIN, {DEC + 'num_latent_convs': 1}),
     'base': (FINOLA, {}),
+    'mirror': (FINOLA, {FIN + 'negative_steps': 'mirror'}),
+    'no-latent-conv': (FINOLA, {DEC + 'num_latent_convs': 0}),
+    'init1': (FINOLA, {FIN + 'init_std': 1.0}),
     'init0.1': (FINOLA, {FIN + 'init_std': 0.1}),
-    'init0.1-noseednorm': (FINOLA, {FIN + 'init_std': 0.1,
-                                    FIN + 'seed_norm': False}),
-    'noseednorm': (FINOLA, {FIN + 'seed_norm': False}),
-    'init2': (FINOLA, {FIN + 'init_std': 2.0}),
-    'separate': (FINOLA, {FIN + 'negative_steps': 'separate'}),
-    'attnpool': (FINOLA, {'model.neck.pool': 'attention'}),
+    'no-seed-norm': (FINOLA, {FIN + 'seed_norm': False}),
+    'attention-pool': (FINOLA, {'model.neck.pool': 'attention'}),
     'latent8': (FINOLA, {'model.neck.latent_size': 8,
                          'model.neck.decoder_channels': (128, 64, 32)}),
+    'before': (FINOLA, {FIN + 'negative_steps': 'mirror',
+                        DEC + 'num_latent_convs': 0, FIN + 'init_std': 0.1,
+                        FIN + 'seed_norm': False}),
     'old-main-job': (RESNET, {}),
+    'wave-consistency': (FINOLA, {'model.neck.consistency_weight': 1.0}),
 }
-DEFAULT = ['plain', 'base', 'init0.1', 'init0.1-noseednorm', 'noseednorm',
-           'init2', 'separate', 'attnpool', 'latent8']
+DEFAULT = ['plain', 'plain+latent-conv', 'base', 'mirror', 'no-latent-conv',
+           'init1', 'init0.1', 'no-seed-norm', 'attention-pool', 'latent8',
+           'before']
 
 
 def parse_args():

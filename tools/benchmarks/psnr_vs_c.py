@@ -39,7 +39,7 @@ import finola_mm  # noqa: F401,E402
 from finola_mm.evaluation import pca_psnr  # noqa: E402
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
-FINOLA_CFG = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-1k_fmnist-32px.py')
+FINOLA_CFG = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
 PLAIN_CFG = osp.join(CFG_DIR, 'plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py')
 FULLRES_CFG = osp.join(
     CFG_DIR, 'finola-ae-fullres_conv-tiny_c128_1xb64-1k_fmnist-32px.py')
@@ -47,14 +47,14 @@ FULLRES_CFG = osp.join(
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--iters', type=int, default=1000,
+    p.add_argument('--iters', type=int, default=2000,
                    help='training iterations per run (equal budget)')
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--test-images', type=int, default=10000,
                    help='first N Fashion-MNIST test images scored')
     p.add_argument('--channels', type=int, nargs='+',
                    default=[32, 64, 128, 256, 512], help='C (= k)')
-    p.add_argument('--fullres', type=int, nargs='*', default=[32, 64],
+    p.add_argument('--fullres', type=int, nargs='*', default=[32, 64, 128],
                    help='C of the full-resolution series (32x32 latent, '
                    'three 3x3 convs); none to skip')
     p.add_argument('--paths', type=int, nargs='*', default=[1, 4],
@@ -131,8 +131,30 @@ def fmnist_pixels(path, test_images):
     return out
 
 
-def fmt(x, signed=False):
-    return '-' if x is None else (f'{x:+.2f}' if signed else f'{x:.2f}')
+def plot(rows, fullres, path, title):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    cs = [r['C'] for r in rows]
+    for key, label, style in (('finola', 'FINOLA (4x4 latent)', 'o-'),
+                              ('plain', 'plain conv AE (k = C)', 's--'),
+                              ('pca', 'PCA (k = C)', '^:')):
+        ax.plot(cs, [r[key] for r in rows], style, label=label)
+    if fullres:
+        ax.plot([r['C'] for r in fullres], [r['finola'] for r in fullres],
+                'D-', label='FINOLA full-res (32x32 latent)')
+    ax.set_xscale('log', base=2)
+    ax.set_xticks(sorted({*cs, *(r['C'] for r in fullres)}))
+    ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.set_xlabel('C (wave equations) = k (code size)')
+    ax.set_ylabel('test PSNR (dB)')
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def main():
@@ -236,7 +258,9 @@ def main():
                        rising=rising, gain_db=gain, fullres_rising=fr_rising,
                        fullres_gain_db=fr_gain, total_s=total,
                        args=vars(args)), f, indent=1)
-    print(f'JSON: {out}')
+    png = osp.splitext(out)[0] + '.png'
+    plot(rows, fullres, png, lines[0])
+    print(f'JSON: {out}\nplot: {png}')
 
 
 if __name__ == '__main__':

@@ -19,6 +19,6 @@ model = dict(
         decoder_cfg=dict(num_res_blocks=0, upsample_norm_act=True,
                          num_latent_convs=1),
         finola_cfg=dict(negative_steps='separate', axis_order='yx',
-                        aggregation='sum', init_std=1.0, seed_norm=True)),
+                        aggregation='sum', init_std=2.0, seed_norm=True)),
     head=dict(type='PixelReconstructionHead',
               loss=dict(type='PixelReconstructionLoss', criterion='L2')))
