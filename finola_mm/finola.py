@@ -19,6 +19,11 @@ Block-wise Masked FINOLA (``complete_quadrants``) starts from a visible
 quadrant of latents instead of one q: every position steps h or w times to
 predict its partner in each of the three masked quadrants.
 
+A grown map satisfies the equation of the axis it was grown along last
+exactly; ``step_residuals`` measures both equations at every edge, and
+``wave_consistency_loss`` pulls a map toward solving both (so that growing
+it yx or xy would agree).
+
 This module has no registry and no config: it is the maths. The registered
 neck in ``finola_mm.models.necks`` wraps it.
 """

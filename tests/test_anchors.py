@@ -39,3 +39,15 @@ def test_plain_autoencoder_code_has_the_bottleneck_size():
     code = model.neck.pool(model.backbone(x)[-1])
     assert code.shape == (2, 24)
     assert model.neck(model.backbone(x)).shape == (2, 3, 32, 32)
+
+
+def test_psnr_vs_c_gives_no_trend_verdict_from_one_value_of_c():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'psnr_vs_c', f'{ROOT}/tools/benchmarks/psnr_vs_c.py')
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.trend([22.0]) == (None, None)
+    assert bench.trend([20.0, 21.0, 23.5]) == (True, 3.5)
+    rising, gain = bench.trend([20.0, 22.0, 21.0])
+    assert rising is False and gain == 1.0

@@ -7,7 +7,8 @@ def test_importing_finola_mm_registers_every_module():
     assert finola_mm.__version__
     for registry, names in (
         (MODELS, ['FINOLAAutoencoder', 'FINOLANeck',
-                  'PixelReconstructionHead']),
+                  'PixelReconstructionHead', 'Autoencoder', 'ConvEncoder',
+                  'LinearBottleneckNeck']),
         (DATASETS, ['LocalFashionMNIST']), (TRANSFORMS, ['GrayToRGB']),
         (METRICS, ['PSNR']),
         (HOOKS, ['ReconstructionVisHook', 'CheckpointCompatibilityHook'])):

@@ -188,7 +188,7 @@ def test_wave_analysis_tool_writes_speeds_residuals_and_json(tiny_cfg,
     cfg_path = tmp_path / 'c32.py'
     cfg_path.write_text(f"_base_ = '{MAIN_CONFIG}'\n"
                         "model = dict(neck=dict(channels=32, "
-                        "decoder_channels=(32, 16, 16)))\n"
+                        "decoder_channels=(32, 16, 16, 16)))\n"
                         "test_dataloader = dict(dataset=dict(data_root="
                         f"'{osp.join(ROOT, 'data', 'fashion_mnist')}'))\n")
     out = run_tool([osp.join(ROOT, 'tools', 'analysis', 'wave_analysis.py'),
@@ -199,7 +199,14 @@ def test_wave_analysis_tool_writes_speeds_residuals_and_json(tiny_cfg,
     summary = json.loads((tmp_path / 'wave' / 'wave_analysis.json')
                          .read_text())
     assert len(summary['speeds']) == 32 and summary['cond_B'] >= 1
-    assert summary['residual_num_images'] == 8
+    assert summary['residual_num_maps'] == 8
+    # rows are grown along x (axis_order 'yx'): that equation holds
+    # exactly, the y one only where the map is path-independent
+    assert summary['axis_order'] == 'yx'
+    assert summary['residual_x_mean'] < 1e-4
+    assert summary['residual_off_axis_mean'] == summary['residual_y_mean']
+    assert summary['residual_y_mean'] > 1e-3
+    assert '||Δy z − B ẑ||/||Δy z||' in out
     for png in ('wave_speeds.png', 'wave_residual.png'):
         assert mmcv.imread(str(tmp_path / 'wave' / png)).shape[0] > 100
 
@@ -215,5 +222,5 @@ def test_wave_analysis_tool_refuses_a_checkpoint_of_another_model(
     assert proc.returncode != 0
     assert 'does not fit FINOLAAutoencoder' in proc.stderr
     assert re.search(r'shape mismatches \(\d+\): neck\.\S+: checkpoint '
-                     r'\(32\b.* vs model \(64\b', proc.stderr), \
+                     r'\(32\b.* vs model \(128\b', proc.stderr), \
         proc.stderr[-2000:]

@@ -142,10 +142,11 @@ def train_and_score(cfg, images, args, seed, log):
         optim.update_params(sum(losses.values()))
         if (it + 1) % max(1, args.iters // 5) == 0:
             el = time.perf_counter() - t0
+            extra = ''.join(f', {k} {v.item():.4f}'
+                            for k, v in losses.items() if k != 'loss')
             log(f'  iter {it + 1}/{args.iters} loss '
-                f'{float(losses["loss"]):.4f} '
-                f'({", ".join(f"{k} {float(v):.4f}" for k, v in losses.items() if k != "loss")}) '
-                f'{el:.0f}s, ETA {el / (it + 1) * (args.iters - it - 1):.0f}s')
+                f'{losses["loss"].item():.4f}{extra}; {el:.0f}s, ETA '
+                f'{el / (it + 1) * (args.iters - it - 1):.0f}s')
     train_s = time.perf_counter() - t0
     model.eval()
     scores = []

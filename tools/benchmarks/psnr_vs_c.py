@@ -26,6 +26,7 @@ import json
 import os
 import os.path as osp
 import sys
+import textwrap
 import time
 
 import torch
@@ -113,6 +114,15 @@ def trained_psnr(name, path, args, options):
     return result
 
 
+def trend(series):
+    """PSNRs in increasing C -> (strictly rising, last - first), or
+    (None, None) when fewer than two values make no trend."""
+    if len(series) < 2:
+        return None, None
+    rising = all(b > a for a, b in zip(series, series[1:]))
+    return rising, series[-1] - series[0]
+
+
 def fmnist_pixels(path, test_images):
     """Training and test images as the test pipeline makes them: (N, 1024)
     gray 0-255 (the channels are copies), for the PCA anchor."""
@@ -149,7 +159,7 @@ def plot(rows, fullres, path, title):
     ax.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel('C (wave equations) = k (code size)')
     ax.set_ylabel('test PSNR (dB)')
-    ax.set_title(title, fontsize=10)
+    ax.set_title('\n'.join(textwrap.wrap(title, 70)), fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -204,12 +214,6 @@ def main():
         C = args.paths_total // M
         r = results.get(('paths', M)) or results[('finola', C)]
         paths.append(dict(M=M, C=C, psnr=r['psnr'], train_s=r['train_s']))
-
-    def trend(series):
-        if len(series) < 2:
-            return None, None
-        rising = all(b > a for a, b in zip(series, series[1:]))
-        return rising, series[-1] - series[0]
 
     rising, gain = trend([r['finola'] for r in rows])
     fr_rising, fr_gain = trend([r['finola'] for r in fullres])
