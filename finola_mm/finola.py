@@ -383,7 +383,7 @@ class FINOLA(nn.Module):
             block.reshape(N * self.num_paths, self.channels, h, w), self.A,
             self.B, visible, self.A_neg, self.B_neg, self.axis_order,
             self.eps).reshape(N, self.num_paths, self.channels, 2 * h, 2 * w)
-        return z.sum(1) if self.aggregation == 'sum' else z.mean(1)
+        return self.aggregate(z)
 
     def extra_repr(self) -> str:
         return (f'channels={self.channels}, num_paths={self.num_paths}, '

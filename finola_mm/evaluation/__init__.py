@@ -1,9 +1,9 @@
 from .feature_probe import train_linear_probe
 from .knn import (extract_features, frozen_features, knn_accuracy, knn_eval,
                   knn_predict)
-from .pca import PCA, fit_pca, pca_psnr, pca_reconstruct, psnr_per_image
-from .psnr import PSNR
+from .pca import PCA, fit_pca, pca_psnr, pca_reconstruct
+from .psnr import PSNR, psnr_per_image
 
-__all__ = ['PCA', 'PSNR', 'extract_features', 'fit_pca', 'frozen_features', 'knn_accuracy',
-           'knn_eval', 'knn_predict', 'pca_psnr', 'pca_reconstruct',
-           'psnr_per_image', 'train_linear_probe']
+__all__ = ['PCA', 'PSNR', 'extract_features', 'fit_pca', 'frozen_features',
+           'knn_accuracy', 'knn_eval', 'knn_predict', 'pca_psnr',
+           'pca_reconstruct', 'psnr_per_image', 'train_linear_probe']

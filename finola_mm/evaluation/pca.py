@@ -8,6 +8,8 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
+from .psnr import psnr_per_image
+
 
 class PCA(NamedTuple):
     mean: Tensor        # (D,)
@@ -36,14 +38,6 @@ def pca_reconstruct(pca: PCA, x: Tensor) -> Tensor:
     return pca.mean + (xc @ pca.components.T) @ pca.components
 
 
-def psnr_per_image(pred: Tensor, gt: Tensor, max_value: float = 255.) -> Tensor:
-    """pred, gt (N, ...) in pixel units -> (N,) PSNR, pred clamped to
-    [0, max_value] as the models' predictions are."""
-    err = pred.double().clamp(0, max_value) - gt.double()
-    mse = err.pow(2).flatten(1).mean(1).clamp_min(1e-10)
-    return 10 * torch.log10(max_value**2 / mse)
-
-
 def pca_psnr(train: Tensor, test: Tensor, k: int) -> float:
     """Mean test PSNR of PCA with k components fitted on ``train``.
 
@@ -53,5 +47,5 @@ def pca_psnr(train: Tensor, test: Tensor, k: int) -> float:
         k (int): components.
     """
     pca = fit_pca(train.flatten(1), k)
-    rec = pca_reconstruct(pca, test.flatten(1))
+    rec = pca_reconstruct(pca, test.flatten(1)).clamp(0, 255)  # as models'
     return float(psnr_per_image(rec, test.flatten(1)).mean())

@@ -3,8 +3,26 @@ from typing import Sequence
 
 import torch
 from mmengine.evaluator import BaseMetric
+from torch import Tensor
 
 from mmpretrain.registry import METRICS
+
+
+def mse_per_image(pred: Tensor, gt: Tensor) -> Tensor:
+    """pred, gt (N, ...) -> (N,) float64 mean squared error, floored at
+    1e-10 so a perfect reconstruction has a finite PSNR."""
+    err = pred.double() - gt.double()
+    return err.pow(2).flatten(1).mean(1).clamp_min(1e-10)
+
+
+def psnr_from_mse(mse: Tensor, max_value: float = 255.) -> Tensor:
+    return 10 * torch.log10(max_value**2 / mse)
+
+
+def psnr_per_image(pred: Tensor, gt: Tensor,
+                   max_value: float = 255.) -> Tensor:
+    """pred, gt (N, ...) in pixel units -> (N,) PSNR in dB."""
+    return psnr_from_mse(mse_per_image(pred, gt), max_value)
 
 
 @METRICS.register_module()
@@ -29,10 +47,10 @@ class PSNR(BaseMetric):
                 raise KeyError('PSNR needs `pred_img` and `gt_img` in the '
                                'predictions; use it with a reconstruction '
                                'model such as FINOLAAutoencoder.')
-            err = (sample['pred_img'].double() - sample['gt_img'].double())
-            mse = err.pow(2).mean().clamp_min(1e-10)
+            mse = mse_per_image(sample['pred_img'][None],
+                                sample['gt_img'][None])
             self.results.append(
-                dict(psnr=float(10 * torch.log10(self.max_value**2 / mse)),
+                dict(psnr=float(psnr_from_mse(mse, self.max_value)),
                      mse=float(mse)))
 
     def compute_metrics(self, results: list) -> dict:
