@@ -33,6 +33,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from .ops.finola_line import IMPLS, grow_line_fused, resolve_impl
+
 AXIS_ORDERS = ('yx', 'xy')
 NEGATIVE_STEPS = ('mirror', 'separate')
 AGGREGATIONS = ('sum', 'mean')
@@ -53,7 +55,24 @@ def channel_norm(z: Tensor, eps: float) -> Tensor:
 
 
 def grow_line(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
-              n_pos: int, n_neg: int, eps: float) -> Tensor:
+              n_pos: int, n_neg: int, eps: float,
+              impl: str = 'auto') -> Tensor:
+    """:func:`grow_line_reference`, run by ``impl`` (see :data:`IMPLS`).
+
+    'reference' is the autograd loop below; 'torch' and 'triton' are the
+    same maths as one autograd Function that saves only the line
+    (:mod:`finola_mm.ops.finola_line`); 'auto' picks 'triton' on CUDA and
+    'torch' elsewhere.
+    """
+    impl = resolve_impl(impl, seed.device)
+    if impl == 'reference':
+        return grow_line_reference(seed, step, step_neg, n_pos, n_neg, eps)
+    return grow_line_fused(seed, step, step_neg, n_pos, n_neg, eps, impl)
+
+
+def grow_line_reference(seed: Tensor, step: Tensor,
+                        step_neg: Optional[Tensor], n_pos: int, n_neg: int,
+                        eps: float) -> Tensor:
     """Grow a 1-D line of latents from a seed in both directions.
 
     Forward: z[i+1] = z[i] + step ẑ[i]; backward: z[i-1] = z[i] + step_neg
@@ -107,7 +126,8 @@ def finola_grow(q: Tensor,
                 A_neg: Optional[Tensor] = None,
                 B_neg: Optional[Tensor] = None,
                 axis_order: str = 'yx',
-                eps: float = 1e-6) -> Tensor:
+                eps: float = 1e-6,
+                impl: str = 'auto') -> Tensor:
     """Grow an (N, C, H, W) latent map from single-path seeds q (N, C).
 
     Args:
@@ -121,6 +141,7 @@ def finola_grow(q: Tensor,
         axis_order (str): 'yx' grows the centre column along y, then all rows
             along x (the paper's scheme); 'xy' the transpose.
         eps (float): norm epsilon.
+        impl (str): who runs the steps, see :func:`grow_line`.
 
     Returns:
         Tensor: (N, C, H, W).
@@ -134,11 +155,11 @@ def finola_grow(q: Tensor,
     y_steps = (height - 1 - cy, cy)                      # (+y, -y)
     x_steps = (width - 1 - cx, cx)                       # (+x, -x)
     if axis_order == 'yx':
-        col = grow_line(q, B, B_neg, *y_steps, eps)      # (N, H, C)
-        z = grow_line(col, A, A_neg, *x_steps, eps)      # (N, H, W, C)
+        col = grow_line(q, B, B_neg, *y_steps, eps, impl)      # (N, H, C)
+        z = grow_line(col, A, A_neg, *x_steps, eps, impl)      # (N, H, W, C)
         return z.permute(0, 3, 1, 2)
-    row = grow_line(q, A, A_neg, *x_steps, eps)          # (N, W, C)
-    z = grow_line(row, B, B_neg, *y_steps, eps)          # (N, W, H, C)
+    row = grow_line(q, A, A_neg, *x_steps, eps, impl)          # (N, W, C)
+    z = grow_line(row, B, B_neg, *y_steps, eps, impl)          # (N, W, H, C)
     return z.permute(0, 3, 2, 1)
 
 
@@ -167,8 +188,15 @@ def multipath_finola_grow(q: Tensor,
     check_option('aggregation', aggregation, AGGREGATIONS)
     z = finola_grow(q.reshape(N * num_paths, C), A, B, height, width,
                     **kwargs)                            # (N*M, C, H, W)
-    z = z.reshape(N, num_paths, C, height, width)
-    return z.sum(1) if aggregation == 'sum' else z.mean(1)
+    return aggregate_paths(z.reshape(N, num_paths, C, height, width),
+                           aggregation)
+
+
+def aggregate_paths(paths: Tensor, aggregation: str) -> Tensor:
+    """(N, M, C, H, W) -> (N, C, H, W); one path is returned as a view."""
+    if paths.shape[1] == 1:
+        return paths[:, 0]
+    return paths.sum(1) if aggregation == 'sum' else paths.mean(1)
 
 
 def step_residuals(z: Tensor, A: Tensor, B: Tensor,
@@ -239,7 +267,8 @@ def complete_quadrants(block: Tensor,
                        A_neg: Optional[Tensor] = None,
                        B_neg: Optional[Tensor] = None,
                        axis_order: str = 'xy',
-                       eps: float = 1e-6) -> Tensor:
+                       eps: float = 1e-6,
+                       impl: str = 'auto') -> Tensor:
     """Block-wise FINOLA: one visible quadrant predicts the other three.
 
     Each visible position z(x, y) of the (h, w) block predicts the positions
@@ -254,6 +283,7 @@ def complete_quadrants(block: Tensor,
         A_neg, B_neg (Tensor, optional): matrices toward -x/-y; None = -A/-B.
         axis_order (str): the diagonal quadrant's path: 'xy' steps x then y.
         eps (float): norm epsilon.
+        impl (str): who runs the steps, see :func:`grow_line`.
 
     Returns:
         Tensor: (N, C, 2h, 2w), the visible block in place, the rest grown.
@@ -264,10 +294,18 @@ def complete_quadrants(block: Tensor,
     step_x = A if col == 0 else (-A if A_neg is None else A_neg)
     step_y = B if row == 0 else (-B if B_neg is None else B_neg)
     z = block.permute(0, 2, 3, 1).reshape(-1, C)          # (N*h*w, C)
-    beside = finola_steps(z, step_x, w, eps)              # other column
-    below = finola_steps(z, step_y, h, eps)               # other row
-    diagonal = (finola_steps(beside, step_y, h, eps) if axis_order == 'xy'
-                else finola_steps(below, step_x, w, eps))
+    if resolve_impl(impl, block.device) == 'reference':
+        beside = finola_steps(z, step_x, w, eps)          # other column
+        below = finola_steps(z, step_y, h, eps)           # other row
+        diagonal = (finola_steps(beside, step_y, h, eps)
+                    if axis_order == 'xy' else
+                    finola_steps(below, step_x, w, eps))
+    else:  # x steps one way and y steps the other way of one line
+        cross = grow_line(z, step_x, step_y, w, h, eps, impl)  # (R, h+1+w, C)
+        below, beside = cross[:, 0], cross[:, -1]
+        first, step, n = ((beside, step_y, h) if axis_order == 'xy' else
+                          (below, step_x, w))
+        diagonal = grow_line(first, step, None, n, 0, eps, impl)[:, -1]
     tiles = [[z, beside], [below, diagonal]]              # relative to block
     if row:
         tiles = tiles[::-1]
@@ -295,6 +333,11 @@ class FINOLA(nn.Module):
             (no affine) before growing. The step A ẑ has a fixed size
             whatever |q| is, so this fixes the step-to-seed ratio at
             about init_std. Defaults to False (q as the encoder gives it).
+        impl (str): who runs the recurrence: 'reference' (the autograd loop
+            of :func:`grow_line_reference`), 'torch' (one autograd Function
+            that saves only the grown map), 'triton' (the same Function with
+            one kernel for all steps; CUDA) or 'auto' ('triton' on CUDA,
+            else 'torch'). Same maths, same parameters. Defaults to 'auto'.
     """
 
     def __init__(self,
@@ -305,8 +348,10 @@ class FINOLA(nn.Module):
                  aggregation: str = 'sum',
                  eps: float = 1e-6,
                  init_std: float = 0.1,
-                 seed_norm: bool = False) -> None:
+                 seed_norm: bool = False,
+                 impl: str = 'auto') -> None:
         super().__init__()
+        check_option('impl', impl, IMPLS)
         check_option('negative_steps', negative_steps, NEGATIVE_STEPS)
         check_option('axis_order', axis_order, AXIS_ORDERS)
         check_option('aggregation', aggregation, AGGREGATIONS)
@@ -322,6 +367,7 @@ class FINOLA(nn.Module):
         self.channels, self.num_paths = channels, num_paths
         self.axis_order, self.aggregation, self.eps = axis_order, aggregation, eps
         self.negative_steps, self.seed_norm = negative_steps, seed_norm
+        self.impl = impl
         std = init_std / channels**0.5
         self.A = nn.Parameter(torch.randn(channels, channels) * std)
         self.B = nn.Parameter(torch.randn(channels, channels) * std)
@@ -356,12 +402,13 @@ class FINOLA(nn.Module):
         if self.seed_norm:
             q = channel_norm(q, self.eps)
         z = finola_grow(q, self.A, self.B, height, width, self.A_neg,
-                        self.B_neg, self.axis_order, self.eps)  # (N*M,C,H,W)
+                        self.B_neg, self.axis_order, self.eps,
+                        self.impl)                          # (N*M,C,H,W)
         return z.view(N, self.num_paths, self.channels, height, width)
 
     def aggregate(self, paths: Tensor) -> Tensor:
         """(N, M, C, H, W) path maps -> (N, C, H, W), summed or averaged."""
-        return paths.sum(1) if self.aggregation == 'sum' else paths.mean(1)
+        return aggregate_paths(paths, self.aggregation)
 
     def consistency_loss(self, z: Tensor) -> Tensor:
         """:func:`wave_consistency_loss` of single-path maps (N, C, H, W)."""
@@ -382,7 +429,7 @@ class FINOLA(nn.Module):
         z = complete_quadrants(
             block.reshape(N * self.num_paths, self.channels, h, w), self.A,
             self.B, visible, self.A_neg, self.B_neg, self.axis_order,
-            self.eps).reshape(N, self.num_paths, self.channels, 2 * h, 2 * w)
+            self.eps, self.impl).reshape(N, self.num_paths, self.channels, 2 * h, 2 * w)
         return self.aggregate(z)
 
     def extra_repr(self) -> str:
@@ -390,4 +437,4 @@ class FINOLA(nn.Module):
                 f'negative_steps={self.negative_steps!r}, '
                 f'axis_order={self.axis_order!r}, '
                 f'aggregation={self.aggregation!r}, '
-                f'seed_norm={self.seed_norm}')
+                f'seed_norm={self.seed_norm}, impl={self.impl!r}')

@@ -3,50 +3,7 @@ import pytest
 import torch
 
 from finola_mm.finola import FINOLA, finola_grow, multipath_finola_grow
-
-
-def reference_norm(v, eps):
-    mu = v.mean()
-    var = ((v - mu)**2).mean()
-    return (v - mu) / torch.sqrt(var + eps)
-
-
-def reference_finola(q, A, B, H, W, A_neg=None, B_neg=None, order='yx',
-                     eps=1e-6):
-    """One position at a time, straight from the recurrence. q: (C,)."""
-    A_neg = -A if A_neg is None else A_neg
-    B_neg = -B if B_neg is None else B_neg
-    z = {}
-    cy, cx = H // 2, W // 2
-    z[cy, cx] = q
-
-    def step(src, mat):
-        return src + mat @ reference_norm(src, eps)
-
-    if order == 'yx':
-        for y in range(cy + 1, H):
-            z[y, cx] = step(z[y - 1, cx], B)
-        for y in range(cy - 1, -1, -1):
-            z[y, cx] = step(z[y + 1, cx], B_neg)
-        for y in range(H):
-            for x in range(cx + 1, W):
-                z[y, x] = step(z[y, x - 1], A)
-            for x in range(cx - 1, -1, -1):
-                z[y, x] = step(z[y, x + 1], A_neg)
-    else:
-        for x in range(cx + 1, W):
-            z[cy, x] = step(z[cy, x - 1], A)
-        for x in range(cx - 1, -1, -1):
-            z[cy, x] = step(z[cy, x + 1], A_neg)
-        for x in range(W):
-            for y in range(cy + 1, H):
-                z[y, x] = step(z[y - 1, x], B)
-            for y in range(cy - 1, -1, -1):
-                z[y, x] = step(z[y + 1, x], B_neg)
-    out = torch.zeros(q.shape[0], H, W, dtype=q.dtype)
-    for (y, x), v in z.items():
-        out[:, y, x] = v
-    return out
+from finola_reference import reference_finola
 
 
 def random_mats(C, gen, n=2):

@@ -20,6 +20,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from conftest import FMNIST_ROOT, ROOT
+from finola_reference import reference_complete
 from finola_mm.datasets.transforms.masking import (PatchMaskGenerator,
                                                    QuadrantMaskGenerator)
 from finola_mm.finola import complete_quadrants
@@ -217,32 +218,6 @@ def test_masked_finola_without_masks_names_the_mask_generator():
 
 
 # -- block-wise: FINOLA steps, and masked pixels stay unseen ------------------
-
-def reference_complete(block, A, B, visible, order):
-    """One position at a time: z <- z + A ẑ, written out. block (C, h, w)."""
-    C, h, w = block.shape
-    r, c = visible
-    step_x, step_y = (-A if c else A), (-B if r else B)
-
-    def steps(z, mat, n):
-        for _ in range(n):
-            zn = (z - z.mean()) / torch.sqrt(z.var(unbiased=False) + 1e-6)
-            z = z + mat @ zn
-        return z
-
-    out = torch.full((C, 2 * h, 2 * w), float('nan'), dtype=block.dtype)
-    for y in range(h):
-        for x in range(w):
-            z = block[:, y, x]
-            beside, below = steps(z, step_x, w), steps(z, step_y, h)
-            diagonal = (steps(beside, step_y, h) if order == 'xy'
-                        else steps(below, step_x, w))
-            Y, X = r * h + y, c * w + x               # visible position
-            oY, oX = (1 - r) * h + y, (1 - c) * w + x  # its partners
-            out[:, Y, X], out[:, Y, oX] = z, beside
-            out[:, oY, X], out[:, oY, oX] = below, diagonal
-    return out
-
 
 @pytest.mark.parametrize('visible', [(0, 0), (0, 1), (1, 0), (1, 1)])
 @pytest.mark.parametrize('order', ['xy', 'yx'])
