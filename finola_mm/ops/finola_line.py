@@ -39,40 +39,61 @@ def resolve_impl(impl: str, device: torch.device) -> str:
     return 'torch'
 
 
-def step_mats(step: Tensor, step_neg: Optional[Tensor]) -> Tensor:
-    """(2, C, C) right-multiply matrices [Pᵀ, Nᵀ] for the +/- directions."""
-    neg = -step if step_neg is None else step_neg
-    return torch.stack([step.t(), neg.t()])
+def work_slots(n_pos: int, n_neg: int) -> Tensor:
+    """Line index of every slot of the step-major work layout, (n + 1, 2).
 
-
-def line_steps(n_pos: int, n_neg: int) -> list:
-    """Per step, the (direction, source, target) line indices it grows.
-
-    Step i (1-based) grows k = s + i from s + i - 1 with M₀ and k = s - i
-    from s - i + 1 with M₁, while each direction has steps left.
+    Work is (n + 1, 2, R, C): slot [i, 0] is the entry i steps toward +,
+    [i, 1] the one i steps toward -, so one step reads and writes one dense
+    (2, R, C) block and one matmul serves both directions. Slots past a
+    direction's end repeat its last entry (and carry no gradient).
     """
-    s = n_neg
-    return [[(d, s + sign * (i - 1), s + sign * i)
-             for d, sign, n in ((0, 1, n_pos), (1, -1, n_neg)) if i <= n]
-            for i in range(1, max(n_pos, n_neg) + 1)]
+    i = torch.arange(max(n_pos, n_neg) + 1)
+    return torch.stack([n_neg + i.clamp_max(n_pos),
+                        n_neg - i.clamp_max(n_neg)], 1)
 
 
-def torch_forward(seed: Tensor, mats: Tensor, n_pos: int, n_neg: int,
-                  eps: float) -> Tensor:
+def line_order(n_pos: int, n_neg: int) -> Tensor:
+    """Flat work slot of every line entry (L,): the line is work[line_order]."""
+    neg = 2 * torch.arange(n_neg, 0, -1) + 1              # [i, 1], i = n..1
+    pos = 2 * torch.arange(0, n_pos + 1)                  # [i, 0], i = 0..n
+    return torch.cat([neg, pos])
+
+
+def live_directions(i: int, n_pos: int, n_neg: int) -> list:
+    """The work columns that take step i (1-based)."""
+    return [j for j, n in enumerate((n_pos, n_neg)) if i <= n]
+
+
+def torch_forward(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
+                  n_pos: int, n_neg: int, eps: float) -> Tensor:
     """seed (R, C) -> line (n_neg + 1 + n_pos, R, C), seed at n_neg.
 
-    Every step writes straight into the line: one layer norm and one
-    addmm per direction, no other buffer.
+    One layer norm a step for both directions; under the mirror (step_neg
+    None, i.e. -step) one (2R, C) @ (C, C) matmul on sign-flipped ẑ too.
     """
     R, C = seed.shape
-    line = seed.new_empty(n_neg + 1 + n_pos, R, C)
-    line[n_neg] = seed
-    for step in line_steps(n_pos, n_neg):
-        for d, src, dst in step:
-            z = line[src]
-            torch.addmm(z, F.layer_norm(z, (C, ), eps=eps), mats[d],
-                        out=line[dst])
-    return line
+    n = max(n_pos, n_neg)
+    mats = (step.t(), (-step if step_neg is None else step_neg).t())
+    work = seed.new_empty(n + 1, 2, R, C)
+    work[0] = seed
+    for i in range(1, n + 1):
+        live = live_directions(i, n_pos, n_neg)
+        src, dst = work[i - 1], work[i]
+        if len(live) == 1:                                # one has ended
+            j = live[0]
+            torch.addmm(src[j], F.layer_norm(src[j], (C, ), eps=eps),
+                        mats[j], out=dst[j])
+            continue
+        zn = F.layer_norm(src, (C, ), eps=eps)            # (2, R, C)
+        if step_neg is None:
+            zn[1].neg_()
+            torch.addmm(src.view(2 * R, C), zn.view(2 * R, C), step.t(),
+                        out=dst.view(2 * R, C))
+        else:
+            for j in range(2):
+                torch.addmm(src[j], zn[j], mats[j], out=dst[j])
+    order = line_order(n_pos, n_neg).to(seed.device)
+    return work.view(-1, R, C).index_select(0, order)
 
 
 def layer_norm_backward(grad: Tensor, z: Tensor, mean: Tensor,
@@ -86,35 +107,50 @@ def layer_norm_backward(grad: Tensor, z: Tensor, mean: Tensor,
         [True, False, False])[0]
 
 
-def line_matrix_grads(G: Tensor, zn: Tensor, n_pos: int,
-                      n_neg: int) -> Tensor:
-    """dL/dmats (2, C, C) from the total grads G and ẑ of a line (L, R, C).
+def torch_backward(line: Tensor, grad: Tensor, step: Tensor,
+                   step_neg: Optional[Tensor], n_pos: int, n_neg: int,
+                   eps: float) -> tuple:
+    """dL/d(seed, step, step_neg) from dL/dline (L, R, C).
 
-    z[k+1] = z[k] + ẑ[k] M₀ toward +, z[k-1] = z[k] + ẑ[k] M₁ toward -,
-    so dMⱼ = Σₖ ẑ[source]ᵀ G[target]: one matmul over contiguous slabs.
+    In the work layout, from the far ends in: G[i-1] += G[i] + LNᵀ(z[i-1],
+    G[i] step), G the total grads; then dstep = Σᵢ G[i]ᵀ ẑ[i-1], one matmul
+    over all steps (both directions at once under the mirror).
     """
-    C, s = G.shape[-1], n_neg
-    return torch.stack([
-        zn[s:s + n_pos].reshape(-1, C).t() @ G[s + 1:].reshape(-1, C),
-        zn[1:s + 1].reshape(-1, C).t() @ G[:s].reshape(-1, C)])
-
-
-def torch_backward(line: Tensor, grad: Tensor, mats: Tensor, n_pos: int,
-                   n_neg: int, eps: float) -> tuple:
-    """dL/dseed (R, C) and dL/dmats (2, C, C) from dL/dline (L, R, C).
-
-    Walks the steps backward: G[src] += G[dst] + LNᵀ(z[src], G[dst] Mᵀ),
-    G the total grads (grad plus everything grown from the entry).
-    """
-    C = line.shape[-1]
-    zn, mean, rstd = torch.native_layer_norm(line, (C, ), None, None, eps)
-    G = grad.clone()
-    MT = mats.transpose(1, 2).contiguous()
-    for step in reversed(line_steps(n_pos, n_neg)):
-        for d, src, dst in step:
-            G[src] += G[dst] + layer_norm_backward(G[dst] @ MT[d], line[src],
-                                                   mean[src], rstd[src])
-    return G[n_neg], line_matrix_grads(G, zn, n_pos, n_neg)
+    L, R, C = line.shape
+    n = max(n_pos, n_neg)
+    if n == 0:
+        return grad[0], torch.zeros_like(step), (
+            None if step_neg is None else torch.zeros_like(step_neg))
+    index = work_slots(n_pos, n_neg).to(line.device)
+    G = grad.index_select(0, index.flatten()).view(n + 1, 2, R, C)
+    G[n_pos + 1:, 0] = 0                                  # past the + end
+    G[n_neg + 1:, 1] = 0                                  # past the - end
+    G[0, 1] = 0                                           # the seed, once
+    Z = line.index_select(0, index[:n].flatten())
+    zn, mean, rstd = torch.native_layer_norm(Z, (C, ), None, None, eps)
+    Z, zn, mean, rstd = (t.view(n, 2, R, -1) for t in (Z, zn, mean, rstd))
+    mats = (step, -step if step_neg is None else step_neg)  # dẑ = G @ these
+    for i in range(n, 0, -1):
+        dirs = live_directions(i, n_pos, n_neg)
+        if len(dirs) == 1:
+            j = dirs[0]
+            d_src = layer_norm_backward(G[i, j] @ mats[j], Z[i - 1, j],
+                                        mean[i - 1, j], rstd[i - 1, j])
+            G[i - 1, j].add_(G[i, j]).add_(d_src)
+            continue
+        if step_neg is None:
+            t = (G[i].view(2 * R, C) @ step).view(2, R, C)
+            t[1].neg_()
+        else:
+            t = torch.stack([G[i, 0] @ step, G[i, 1] @ step_neg])
+        G[i - 1].add_(G[i]).add_(layer_norm_backward(
+            t, Z[i - 1], mean[i - 1], rstd[i - 1]))
+    if step_neg is None:                                  # -step toward -
+        zn[:, 1].neg_()
+        return G[0].sum(0), G[1:].view(-1, C).t() @ zn.view(-1, C), None
+    d_step, d_neg = (G[1:, j].reshape(-1, C).t() @ zn[:, j].reshape(-1, C)
+                     for j in range(2))
+    return G[0].sum(0), d_step, d_neg
 
 
 def compute_dtype(seed: Tensor) -> torch.dtype:
@@ -134,13 +170,14 @@ class FINOLALineFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, seed, step, step_neg, n_pos, n_neg, eps, impl):
         dtype = compute_dtype(seed)
-        mats = step_mats(step, step_neg).to(dtype)
+        seed, step_c = seed.to(dtype), step.to(dtype)
+        neg_c = None if step_neg is None else step_neg.to(dtype)
         with torch.autocast(seed.device.type, enabled=False):
             if impl == 'triton':
                 from .finola_line_triton import triton_forward
-                line = triton_forward(seed.to(dtype), mats, n_pos, n_neg, eps)
+                line = triton_forward(seed, step_c, neg_c, n_pos, n_neg, eps)
             else:
-                line = torch_forward(seed.to(dtype), mats, n_pos, n_neg, eps)
+                line = torch_forward(seed, step_c, neg_c, n_pos, n_neg, eps)
         ctx.save_for_backward(line, step, step_neg)
         ctx.setup = (n_pos, n_neg, eps, impl, seed.dtype)
         return line
@@ -149,7 +186,8 @@ class FINOLALineFunction(torch.autograd.Function):
     def backward(ctx, grad):
         line, step, step_neg = ctx.saved_tensors
         n_pos, n_neg, eps, impl, seed_dtype = ctx.setup
-        mats = step_mats(step, step_neg).to(line.dtype)
+        step_c = step.to(line.dtype)
+        neg_c = None if step_neg is None else step_neg.to(line.dtype)
         with torch.autocast(line.device.type, enabled=False):
             grad = grad.to(line.dtype).contiguous()
             if impl == 'triton':
@@ -157,13 +195,10 @@ class FINOLALineFunction(torch.autograd.Function):
                 backward = triton_backward
             else:
                 backward = torch_backward
-            d_seed, d_mats = backward(line, grad, mats, n_pos, n_neg, eps)
-        d_step, d_neg = d_mats[0].t(), d_mats[1].t()       # mats hold stepᵀ
-        if step_neg is None:                              # N = -step
-            d_step, d_neg = d_step - d_neg, None
-        else:
-            d_neg = d_neg.to(step_neg.dtype)
-        return (d_seed.to(seed_dtype), d_step.to(step.dtype), d_neg, None,
+            d_seed, d_step, d_neg = backward(line, grad, step_c, neg_c,
+                                             n_pos, n_neg, eps)
+        return (d_seed.to(seed_dtype), d_step.to(step.dtype),
+                None if d_neg is None else d_neg.to(step_neg.dtype), None,
                 None, None, None)
 
 

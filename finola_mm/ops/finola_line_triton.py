@@ -44,8 +44,10 @@ if triton is not None:
     @triton.jit
     def _dot(a, b, IEEE: tl.constexpr):
         if IEEE:
-            return tl.dot(a, b, input_precision='ieee')
-        return tl.dot(a, b)
+            out = tl.dot(a, b, input_precision='ieee')
+        else:
+            out = tl.dot(a, b)
+        return out
 
     @triton.jit
     def _row_stats(base, rows, rmask, C: tl.constexpr, eps,
@@ -177,7 +179,9 @@ def launch_setup(line: Tensor) -> tuple:
     """Grid and block sizes for a (L, R, C) line; tiles at least 16 wide."""
     _, R, C = line.shape
     width = max(16, min(64, triton.next_power_of_2(C)))
-    block_r = max(16, min(64, triton.next_power_of_2(R)))
+    # rows per program: small enough for ~128 programs a direction (one per
+    # multiprocessor), at least 16 for tl.dot
+    block_r = max(16, min(64, triton.next_power_of_2(triton.cdiv(R, 128))))
     ieee = line.dtype == torch.float64 or (  # fp32 follows torch's tf32 flag
         line.dtype == torch.float32 and not (
             line.is_cuda and torch.backends.cuda.matmul.allow_tf32))
@@ -187,32 +191,44 @@ def launch_setup(line: Tensor) -> tuple:
                       IEEE=ieee, ACC=acc)
 
 
-def triton_forward(seed: Tensor, mats: Tensor, n_pos: int, n_neg: int,
-                   eps: float) -> Tensor:
+def right_mats(step: Tensor, step_neg) -> Tensor:
+    """(2, C, C) [stepᵀ, step_negᵀ] (-stepᵀ for the mirror), for the kernels."""
+    neg = -step if step_neg is None else step_neg
+    return torch.stack([step.t(), neg.t()]).contiguous()
+
+
+def triton_forward(seed: Tensor, step: Tensor, step_neg, n_pos: int,
+                   n_neg: int, eps: float) -> Tensor:
     """seed (R, C) -> line (n_neg + 1 + n_pos, R, C), one kernel launch."""
     check_device(seed)
     R, C = seed.shape
     line = seed.new_empty(n_neg + 1 + n_pos, R, C)
     line[n_neg] = seed
     grid, blocks = launch_setup(line)
-    _finola_line_fwd[grid](line, mats.contiguous(), R, C, n_neg, n_pos,
-                           n_neg, eps, **blocks)
+    _finola_line_fwd[grid](line, right_mats(step, step_neg), R, C, n_neg,
+                           n_pos, n_neg, eps, **blocks)
     return line
 
 
-def triton_backward(line: Tensor, grad: Tensor, mats: Tensor, n_pos: int,
-                    n_neg: int, eps: float) -> tuple:
-    """dL/dseed (R, C) and dL/dmats (2, C, C); the walk is one launch."""
-    from .finola_line import line_matrix_grads
+def triton_backward(line: Tensor, grad: Tensor, step: Tensor, step_neg,
+                    n_pos: int, n_neg: int, eps: float) -> tuple:
+    """dL/d(seed, step, step_neg); the walk back is one launch, the matrix
+    grads one matmul per direction over all steps."""
     check_device(line)
     _, R, C = line.shape
-    G = grad.contiguous().clone()
+    G = grad.clone()
     seed_grad = line.new_zeros(2, R, C)
     scratch = line.new_empty(2, R, C, dtype=torch.promote_types(
         line.dtype, torch.float32))                       # G[dst] M_dᵀ
     grid, blocks = launch_setup(line)
-    _finola_line_bwd[grid](line, G, mats.contiguous(), scratch, seed_grad, R,
-                           C, n_neg, n_pos, n_neg, eps, **blocks)
-    d_seed = G[n_neg] + seed_grad.sum(0)
+    _finola_line_bwd[grid](line, G, right_mats(step, step_neg), scratch,
+                           seed_grad, R, C, n_neg, n_pos, n_neg, eps,
+                           **blocks)
+    s = n_neg
     zn = torch.nn.functional.layer_norm(line, (C, ), eps=eps)
-    return d_seed, line_matrix_grads(G, zn, n_pos, n_neg)
+    d_step = G[s + 1:].reshape(-1, C).t() @ zn[s:s + n_pos].reshape(-1, C)
+    d_neg = G[:s].reshape(-1, C).t() @ zn[1:s + 1].reshape(-1, C)
+    d_seed = G[s] + seed_grad.sum(0)
+    if step_neg is None:                                  # -step toward -
+        return d_seed, d_step - d_neg, None
+    return d_seed, d_step, d_neg
