@@ -4,7 +4,7 @@ The maths is :func:`finola_mm.finola.grow_line_reference`: from a seed z_s a
 line grows both ways, z[k+1] = z[k] + ẑ[k] Pᵀ toward +index and z[k-1] =
 z[k] + ẑ[k] Nᵀ toward -index (N = -P for the PDE's mirror). Plain autograd
 keeps z and ẑ for every step, a graph node per op, and a stacked copy of the
-line. Here the line is written once into one (L, R, C) buffer that is the
+line. Here the line is written once into one (R, L, C) buffer that is the
 output, and backward keeps nothing else: it recomputes ẑ from the line, runs
 the recurrence backward (one matmul per step for both directions) and gets
 dP, dN with one matmul each over all steps::
@@ -66,10 +66,12 @@ def live_directions(i: int, n_pos: int, n_neg: int) -> list:
 
 def torch_forward(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
                   n_pos: int, n_neg: int, eps: float) -> Tensor:
-    """seed (R, C) -> line (n_neg + 1 + n_pos, R, C), seed at n_neg.
+    """seed (R, C) -> line (R, n_neg + 1 + n_pos, C), seed at n_neg.
 
     One layer norm a step for both directions; under the mirror (step_neg
     None, i.e. -step) one (2R, C) @ (C, C) matmul on sign-flipped ẑ too.
+    The line comes out row-major, so a grown map is channels-last (N, H, W,
+    C) in memory, the layout convolutions and upsampling are fast on.
     """
     R, C = seed.shape
     n = max(n_pos, n_neg)
@@ -93,7 +95,7 @@ def torch_forward(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
             for j in range(2):
                 torch.addmm(src[j], zn[j], mats[j], out=dst[j])
     order = line_order(n_pos, n_neg).to(seed.device)
-    return work.view(-1, R, C).index_select(0, order)
+    return work.view(-1, R, C).transpose(0, 1).index_select(1, order)
 
 
 def layer_norm_backward(grad: Tensor, z: Tensor, mean: Tensor,
@@ -110,23 +112,24 @@ def layer_norm_backward(grad: Tensor, z: Tensor, mean: Tensor,
 def torch_backward(line: Tensor, grad: Tensor, step: Tensor,
                    step_neg: Optional[Tensor], n_pos: int, n_neg: int,
                    eps: float) -> tuple:
-    """dL/d(seed, step, step_neg) from dL/dline (L, R, C).
+    """dL/d(seed, step, step_neg) from dL/dline (R, L, C).
 
     In the work layout, from the far ends in: G[i-1] += G[i] + LNᵀ(z[i-1],
     G[i] step), G the total grads; then dstep = Σᵢ G[i]ᵀ ẑ[i-1], one matmul
     over all steps (both directions at once under the mirror).
     """
-    L, R, C = line.shape
+    R, L, C = line.shape
     n = max(n_pos, n_neg)
     if n == 0:
-        return grad[0], torch.zeros_like(step), (
+        return grad[:, 0], torch.zeros_like(step), (
             None if step_neg is None else torch.zeros_like(step_neg))
     index = work_slots(n_pos, n_neg).to(line.device)
-    G = grad.index_select(0, index.flatten()).view(n + 1, 2, R, C)
+    G = grad.transpose(0, 1).index_select(0, index.flatten()).view(
+        n + 1, 2, R, C)
     G[n_pos + 1:, 0] = 0                                  # past the + end
     G[n_neg + 1:, 1] = 0                                  # past the - end
     G[0, 1] = 0                                           # the seed, once
-    Z = line.index_select(0, index[:n].flatten())
+    Z = line.transpose(0, 1).index_select(0, index[:n].flatten())
     zn, mean, rstd = torch.native_layer_norm(Z, (C, ), None, None, eps)
     Z, zn, mean, rstd = (t.view(n, 2, R, -1) for t in (Z, zn, mean, rstd))
     mats = (step, -step if step_neg is None else step_neg)  # dẑ = G @ these
@@ -162,7 +165,7 @@ def compute_dtype(seed: Tensor) -> torch.dtype:
 
 
 class FINOLALineFunction(torch.autograd.Function):
-    """seed (R, C) -> line (n_neg + 1 + n_pos, R, C); saves only the line.
+    """seed (R, C) -> line (R, n_neg + 1 + n_pos, C); saves only the line.
 
     The line is also the output, so backward costs no memory beyond it.
     """
@@ -209,9 +212,9 @@ def grow_line_fused(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
 
     Args:
         seed (Tensor): (..., C). Returns (..., n_neg + 1 + n_pos, C), a
-            view of the (L, R, C) buffer the Function saves.
+            view of the (R, L, C) buffer the Function saves.
     """
     lead, C = seed.shape[:-1], seed.shape[-1]
     line = FINOLALineFunction.apply(seed.reshape(-1, C), step, step_neg,
                                     n_pos, n_neg, eps, impl)
-    return line.transpose(0, 1).reshape(*lead, line.shape[0], C)
+    return line.view(*lead, line.shape[1], C)

@@ -50,80 +50,85 @@ if triton is not None:
         return out
 
     @triton.jit
-    def _row_stats(base, rows, rmask, C: tl.constexpr, eps,
+    def _tile(base, rows, rmask, RS, cols, C: tl.constexpr, ACC: tl.constexpr):
+        """(BLOCK_R, BLOCK) tile at base + rows * RS + cols, 0 outside."""
+        m = rmask[:, None] & (cols[None, :] < C)
+        return tl.load(base + rows[:, None] * RS + cols[None, :], mask=m,
+                       other=0.).to(ACC)
+
+    @triton.jit
+    def _row_stats(base, rows, rmask, RS, C: tl.constexpr, eps,
                    BLOCK_K: tl.constexpr, ACC: tl.constexpr):
         """Mean and 1/std over C of the (BLOCK_R, C) rows at base."""
         total = tl.zeros((rows.shape[0], ), dtype=ACC)
         for k0 in range(0, C, BLOCK_K):
             ks = k0 + tl.arange(0, BLOCK_K)
-            m = rmask[:, None] & (ks[None, :] < C)
-            x = tl.load(base + rows[:, None] * C + ks[None, :], mask=m,
-                        other=0.).to(ACC)
-            total += tl.sum(x, axis=1)
+            total += tl.sum(_tile(base, rows, rmask, RS, ks, C, ACC), axis=1)
         mean = total / C
         sq = tl.zeros((rows.shape[0], ), dtype=ACC)
         for k0 in range(0, C, BLOCK_K):
             ks = k0 + tl.arange(0, BLOCK_K)
-            m = rmask[:, None] & (ks[None, :] < C)
-            x = tl.load(base + rows[:, None] * C + ks[None, :], mask=m,
-                        other=0.).to(ACC)
-            d = tl.where(m, x - mean[:, None], 0.)
+            x = _tile(base, rows, rmask, RS, ks, C, ACC)
+            d = tl.where(rmask[:, None] & (ks[None, :] < C),
+                         x - mean[:, None], 0.)
             sq += tl.sum(d * d, axis=1)
         return mean, 1. / tl.sqrt(sq / C + eps)
 
     @triton.jit
-    def _finola_line_fwd(line, mats, R, C: tl.constexpr, seed_at, n_pos,
+    def _finola_line_fwd(line, mats, R, L, C: tl.constexpr, seed_at, n_pos,
                          n_neg, eps, BLOCK_R: tl.constexpr,
                          BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
                          IEEE: tl.constexpr, ACC: tl.constexpr):
-        """line (L, R, C) with the seed at seed_at; mats (2, C, C) = M₀, M₁.
+        """line (R, L, C) with the seed at seed_at; mats (2, C, C) = M₀, M₁.
 
         Program (row block, d) grows direction d: entry s ± i from s ± (i-1)
         as z + layer_norm(z) @ M_d, for i = 1 .. n_d.
         """
         rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
         rmask = rows < R
+        RS = L * C
         d = tl.program_id(1)
         sign = 1 - 2 * d
         n = tl.where(d == 0, n_pos, n_neg)
         mat = mats + d * C * C
         for i in range(1, n + 1):
-            src = line + (seed_at + sign * (i - 1)) * R * C
-            dst = line + (seed_at + sign * i) * R * C
-            mean, rstd = _row_stats(src, rows, rmask, C, eps, BLOCK_K, ACC)
+            src = line + (seed_at + sign * (i - 1)) * C
+            dst = line + (seed_at + sign * i) * C
+            mean, rstd = _row_stats(src, rows, rmask, RS, C, eps, BLOCK_K,
+                                    ACC)
             for n0 in range(0, C, BLOCK_N):
                 ns = n0 + tl.arange(0, BLOCK_N)
                 acc = tl.zeros((BLOCK_R, BLOCK_N), dtype=ACC)
                 for k0 in range(0, C, BLOCK_K):
                     ks = k0 + tl.arange(0, BLOCK_K)
-                    m = rmask[:, None] & (ks[None, :] < C)
-                    x = tl.load(src + rows[:, None] * C + ks[None, :],
-                                mask=m, other=0.).to(ACC)
-                    xn = tl.where(m, (x - mean[:, None]) * rstd[:, None], 0.)
+                    x = _tile(src, rows, rmask, RS, ks, C, ACC)
+                    xn = tl.where(rmask[:, None] & (ks[None, :] < C),
+                                  (x - mean[:, None]) * rstd[:, None], 0.)
                     w = tl.load(mat + ks[:, None] * C + ns[None, :],
                                 mask=(ks[:, None] < C) & (ns[None, :] < C),
                                 other=0.)
                     acc += _dot(xn.to(w.dtype), w, IEEE)
-                om = rmask[:, None] & (ns[None, :] < C)
-                z = tl.load(src + rows[:, None] * C + ns[None, :], mask=om,
-                            other=0.).to(ACC)
-                tl.store(dst + rows[:, None] * C + ns[None, :],
-                         (z + acc).to(dst.dtype.element_ty), mask=om)
+                z = _tile(src, rows, rmask, RS, ns, C, ACC)
+                tl.store(dst + rows[:, None] * RS + ns[None, :],
+                         (z + acc).to(dst.dtype.element_ty),
+                         mask=rmask[:, None] & (ns[None, :] < C))
             tl.debug_barrier()  # the next step reads what this one wrote
 
     @triton.jit
-    def _finola_line_bwd(line, G, mats, T, seed_grad, R, C: tl.constexpr,
+    def _finola_line_bwd(line, G, mats, T, seed_grad, R, L, C: tl.constexpr,
                          seed_at, n_pos, n_neg, eps, BLOCK_R: tl.constexpr,
                          BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
                          IEEE: tl.constexpr, ACC: tl.constexpr):
         """Walk direction d back: G[src] += G[dst] + LNᵀ(z[src], G[dst] M_dᵀ).
 
-        G (L, R, C) holds dL/dline and leaves with the total grads; the
-        seed's share of direction d goes to seed_grad[d] (both directions
-        reach the seed). T (2, R, C) is scratch for G[dst] M_dᵀ.
+        G (R, L, C) holds dL/dline and leaves with the total grads; the
+        seed's share of direction d goes to seed_grad[d] (2, R, C), since
+        both directions reach the seed. T (2, R, C) is scratch for G[dst]
+        M_dᵀ.
         """
         rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
         rmask = rows < R
+        RS = L * C
         d = tl.program_id(1)
         sign = 1 - 2 * d
         n = tl.where(d == 0, n_pos, n_neg)
@@ -132,10 +137,13 @@ if triton is not None:
         for j in range(0, n):
             i = n - j
             k_src = seed_at + sign * (i - 1)
-            src = line + k_src * R * C
-            g_dst = G + (seed_at + sign * i) * R * C
-            g_src = tl.where(i == 1, seed_grad + d * R * C, G + k_src * R * C)
-            mean, rstd = _row_stats(src, rows, rmask, C, eps, BLOCK_K, ACC)
+            src = line + k_src * C
+            g_dst = G + (seed_at + sign * i) * C
+            into_seed = i == 1
+            g_src = tl.where(into_seed, seed_grad + d * R * C, G + k_src * C)
+            src_rs = tl.where(into_seed, C, RS)
+            mean, rstd = _row_stats(src, rows, rmask, RS, C, eps, BLOCK_K,
+                                    ACC)
             s_t = tl.zeros((BLOCK_R, ), dtype=ACC)
             s_tz = tl.zeros((BLOCK_R, ), dtype=ACC)
             for n0 in range(0, C, BLOCK_N):  # t = G[dst] M_dᵀ, and its sums
@@ -143,41 +151,39 @@ if triton is not None:
                 acc = tl.zeros((BLOCK_R, BLOCK_N), dtype=ACC)
                 for k0 in range(0, C, BLOCK_K):
                     ks = k0 + tl.arange(0, BLOCK_K)
-                    g = tl.load(g_dst + rows[:, None] * C + ks[None, :],
+                    g = tl.load(g_dst + rows[:, None] * RS + ks[None, :],
                                 mask=rmask[:, None] & (ks[None, :] < C),
                                 other=0.)
                     wt = tl.load(mat + ns[None, :] * C + ks[:, None],
                                  mask=(ks[:, None] < C) & (ns[None, :] < C),
                                  other=0.)             # (K, N) of M_dᵀ
                     acc += _dot(g.to(wt.dtype), wt, IEEE)
-                om = rmask[:, None] & (ns[None, :] < C)
-                x = tl.load(src + rows[:, None] * C + ns[None, :], mask=om,
-                            other=0.).to(ACC)
-                xn = tl.where(om, (x - mean[:, None]) * rstd[:, None], 0.)
+                x = _tile(src, rows, rmask, RS, ns, C, ACC)
+                xn = tl.where(rmask[:, None] & (ns[None, :] < C),
+                              (x - mean[:, None]) * rstd[:, None], 0.)
                 s_t += tl.sum(acc, axis=1)
                 s_tz += tl.sum(acc * xn, axis=1)
                 tl.store(t_base + rows[:, None] * C + ns[None, :], acc,
-                         mask=om)
+                         mask=rmask[:, None] & (ns[None, :] < C))
             tl.debug_barrier()
             for n0 in range(0, C, BLOCK_N):  # G[src] += G[dst] + LNᵀ
                 ns = n0 + tl.arange(0, BLOCK_N)
-                om = rmask[:, None] & (ns[None, :] < C)
-                off = rows[:, None] * C + ns[None, :]
-                t = tl.load(t_base + off, mask=om, other=0.)
-                x = tl.load(src + off, mask=om, other=0.).to(ACC)
+                t = _tile(t_base, rows, rmask, C, ns, C, ACC)
+                x = _tile(src, rows, rmask, RS, ns, C, ACC)
                 xn = (x - mean[:, None]) * rstd[:, None]
                 dz = rstd[:, None] * (t - s_t[:, None] / C -
                                       xn * s_tz[:, None] / C)
-                g = tl.load(g_dst + off, mask=om, other=0.).to(ACC)
-                prev = tl.load(g_src + off, mask=om, other=0.).to(ACC)
-                tl.store(g_src + off,
-                         (prev + g + dz).to(G.dtype.element_ty), mask=om)
+                g = _tile(g_dst, rows, rmask, RS, ns, C, ACC)
+                prev = _tile(g_src, rows, rmask, src_rs, ns, C, ACC)
+                tl.store(g_src + rows[:, None] * src_rs + ns[None, :],
+                         (prev + g + dz).to(G.dtype.element_ty),
+                         mask=rmask[:, None] & (ns[None, :] < C))
             tl.debug_barrier()
 
 
 def launch_setup(line: Tensor) -> tuple:
-    """Grid and block sizes for a (L, R, C) line; tiles at least 16 wide."""
-    _, R, C = line.shape
+    """Grid and block sizes for an (R, L, C) line; tiles at least 16 wide."""
+    R, _, C = line.shape
     width = max(16, min(64, triton.next_power_of_2(C)))
     # rows per program: small enough for ~128 programs a direction (one per
     # multiprocessor), at least 16 for tl.dot
@@ -199,13 +205,14 @@ def right_mats(step: Tensor, step_neg) -> Tensor:
 
 def triton_forward(seed: Tensor, step: Tensor, step_neg, n_pos: int,
                    n_neg: int, eps: float) -> Tensor:
-    """seed (R, C) -> line (n_neg + 1 + n_pos, R, C), one kernel launch."""
+    """seed (R, C) -> line (R, n_neg + 1 + n_pos, C), one kernel launch."""
     check_device(seed)
     R, C = seed.shape
-    line = seed.new_empty(n_neg + 1 + n_pos, R, C)
-    line[n_neg] = seed
+    L = n_neg + 1 + n_pos
+    line = seed.new_empty(R, L, C)
+    line[:, n_neg] = seed
     grid, blocks = launch_setup(line)
-    _finola_line_fwd[grid](line, right_mats(step, step_neg), R, C, n_neg,
+    _finola_line_fwd[grid](line, right_mats(step, step_neg), R, L, C, n_neg,
                            n_pos, n_neg, eps, **blocks)
     return line
 
@@ -215,20 +222,21 @@ def triton_backward(line: Tensor, grad: Tensor, step: Tensor, step_neg,
     """dL/d(seed, step, step_neg); the walk back is one launch, the matrix
     grads one matmul per direction over all steps."""
     check_device(line)
-    _, R, C = line.shape
+    R, L, C = line.shape
     G = grad.clone()
     seed_grad = line.new_zeros(2, R, C)
     scratch = line.new_empty(2, R, C, dtype=torch.promote_types(
         line.dtype, torch.float32))                       # G[dst] M_dᵀ
     grid, blocks = launch_setup(line)
     _finola_line_bwd[grid](line, G, right_mats(step, step_neg), scratch,
-                           seed_grad, R, C, n_neg, n_pos, n_neg, eps,
+                           seed_grad, R, L, C, n_neg, n_pos, n_neg, eps,
                            **blocks)
     s = n_neg
     zn = torch.nn.functional.layer_norm(line, (C, ), eps=eps)
-    d_step = G[s + 1:].reshape(-1, C).t() @ zn[s:s + n_pos].reshape(-1, C)
-    d_neg = G[:s].reshape(-1, C).t() @ zn[1:s + 1].reshape(-1, C)
-    d_seed = G[s] + seed_grad.sum(0)
+    d_step = G[:, s + 1:].reshape(-1, C).t() @ zn[:, s:s + n_pos].reshape(
+        -1, C)
+    d_neg = G[:, :s].reshape(-1, C).t() @ zn[:, 1:s + 1].reshape(-1, C)
+    d_seed = G[:, s] + seed_grad.sum(0)
     if step_neg is None:                                  # -step toward -
         return d_seed, d_step - d_neg, None
     return d_seed, d_step, d_neg

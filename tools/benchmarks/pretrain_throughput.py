@@ -62,7 +62,8 @@ def synthetic_batch(cfg, batch: int):
 
 def measure(args_tuple):
     """Runs in a child process: -> dict of images/s and peak memory."""
-    encoder, method, batch, iters, warmup, device, amp, profile = args_tuple
+    (encoder, method, batch, iters, warmup, device, amp, profile,
+     finola_impl) = args_tuple
     import torch
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
@@ -73,6 +74,8 @@ def measure(args_tuple):
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(config_path(encoder, method))
     cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
+    if finola_impl and 'finola' in method:
+        cfg.model.neck.setdefault('finola_cfg', {})['impl'] = finola_impl
     model = MODELS.build(cfg.model).to(device).train()
     model.init_weights()
     optim_cfg = cfg.optim_wrapper.copy()
@@ -136,6 +139,10 @@ def main():
                         choices=['auto', 'cpu', 'cuda'])
     parser.add_argument('--amp', action='store_true',
                         help='bf16 autocast (AmpOptimWrapper); CUDA only')
+    parser.add_argument('--finola-impl', default=None,
+                        choices=['auto', 'reference', 'torch', 'triton'],
+                        help="FINOLA's impl for the Masked FINOLA methods "
+                        "(default: the config's, i.e. 'auto')")
     parser.add_argument('--profile', nargs='*', default=[],
                         help='methods whose step to profile (op table)')
     parser.add_argument('--out', default=osp.join(
@@ -156,7 +163,8 @@ def main():
         with ctx.Pool(1) as pool:                     # own process: own RSS
             res = pool.apply(measure, ((
                 args.encoder, method, args.batch, args.iters, args.warmup,
-                device, args.amp, method in args.profile), ))
+                device, args.amp, method in args.profile,
+                args.finola_impl), ))
         results.append(res)
         print(f'{method}: {res["images_per_s"]:.1f} images/s, '
               f'{res["peak_mem_mib"]:.0f} MiB', flush=True)
@@ -192,6 +200,7 @@ def main():
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(dict(device=device, amp=args.amp, torch=torch.__version__,
+                       finola_impl=args.finola_impl,
                        gpu=(torch.cuda.get_device_name()
                             if device == 'cuda' else None),
                        cpu=platform.processor() or platform.machine(),
