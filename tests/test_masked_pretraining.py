@@ -25,7 +25,7 @@ from finola_mm.datasets.transforms.masking import (PatchMaskGenerator,
                                                    QuadrantMaskGenerator)
 from finola_mm.finola import complete_quadrants
 from finola_mm.models.backbones.mobile_former import MobileFormer
-from finola_mm.models.heads.reconstruction_head import upsample_mask
+from finola_mm.models.utils.masks import upsample_mask
 from finola_mm.models.necks.block_finola_neck import BlockFINOLANeck
 from mmpretrain.datasets.transforms import PackInputs
 from mmpretrain.models import VisionTransformer

@@ -6,7 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
-from finola_mm.models.utils.masked_reconstruction import masked_reconstruction
+from .masked_reconstruction import masked_reconstruction
 from finola_mm.models.utils.pixels import to_pixels
 from .image_grid import image_grid
 

@@ -6,8 +6,7 @@ from torch import Tensor
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
-from ..heads.reconstruction_head import upsample_mask
-from ..utils.masks import stack_masks
+from ..utils.masks import stack_masks, upsample_mask
 
 
 @MODELS.register_module()

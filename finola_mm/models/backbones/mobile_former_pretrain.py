@@ -11,7 +11,7 @@ from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.registry import MODELS
 from torch import Tensor, nn
 
-from ..utils.masks import visible_box
+from ..utils.masks import upsample_mask, visible_box
 from .mobile_former import MobileFormer
 
 
@@ -69,8 +69,7 @@ class SimMIMMobileFormer(MobileFormer):
                 f'stride 2). Set the mask generator\'s model_patch_size to a '
                 f'multiple of 2 that divides the input, e.g. 32 (the '
                 f'encoder\'s last stride).')
-        m = mask.repeat_interleave(H // h, 1).repeat_interleave(W // w, 2)
-        m = m.unsqueeze(1).to(x.dtype)  # (N, 1, H', W')
+        m = upsample_mask(mask, (H, W)).to(x.dtype)  # (N, 1, H', W')
         return x * (1 - m) + self.mask_token * m
 
 

@@ -5,6 +5,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmpretrain.registry import MODELS
+from ..utils.masks import upsample_mask
 
 
 def patch_stats(img: Tensor, patch_size: int, eps: float = 1e-6):
@@ -17,20 +18,6 @@ def patch_stats(img: Tensor, patch_size: int, eps: float = 1e-6):
     std = (patches.var(dim=(1, 3, 5), keepdim=True) + eps).sqrt()
     return (mean.expand_as(patches).reshape(N, C, H, W),
             std.expand_as(patches).reshape(N, C, H, W))
-
-
-def upsample_mask(mask: Tensor, size) -> Tensor:
-    """mask (N, h, w) on a patch grid -> (N, 1, H, W) pixel mask."""
-    if mask.dim() == 4:
-        return mask
-    N, h, w = mask.shape
-    H, W = size
-    if H % h or W % w:
-        raise ValueError(f'A {h}x{w} mask grid does not divide the {H}x{W} '
-                         f'image; set the mask generator\'s input_size and '
-                         f'model_patch_size so the grid divides it.')
-    return (mask.repeat_interleave(H // h, 1).repeat_interleave(W // w, 2)
-            .unsqueeze(1).float())
 
 
 @MODELS.register_module()

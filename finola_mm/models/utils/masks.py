@@ -1,4 +1,5 @@
-"""Reading patch masks (N, h, w), 1 = masked, as the pipeline packs them."""
+"""Patch masks (N, h, w), 1 = masked, as the pipeline packs them: reading
+them, checking them, and their geometry."""
 from typing import List, Tuple
 
 import torch
@@ -13,6 +14,20 @@ def stack_masks(data_samples: List, name: str) -> Tensor:
             f'none. Add a mask generator (PatchMaskGenerator or '
             f'QuadrantMaskGenerator) before PackInputs in the pipeline.')
     return torch.stack([s.mask for s in data_samples])
+
+
+def upsample_mask(mask: Tensor, size) -> Tensor:
+    """mask (N, h, w) on a patch grid -> (N, 1, H, W) pixel mask."""
+    if mask.dim() == 4:
+        return mask
+    N, h, w = mask.shape
+    H, W = size
+    if H % h or W % w:
+        raise ValueError(f'A {h}x{w} mask grid does not divide the {H}x{W} '
+                         f'image; set the mask generator\'s input_size and '
+                         f'model_patch_size so the grid divides it.')
+    return (mask.repeat_interleave(H // h, 1).repeat_interleave(W // w, 2)
+            .unsqueeze(1).float())
 
 
 def check_mask_grid(mask: Tensor, patch_resolution: Tuple[int, int],

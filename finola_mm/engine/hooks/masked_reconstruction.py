@@ -5,8 +5,7 @@ import torch
 from torch import Tensor
 
 from mmpretrain.models.selfsup import MAE, SimMIM
-from ..heads.reconstruction_head import upsample_mask
-from .masks import stack_masks
+from finola_mm.models.utils.masks import stack_masks, upsample_mask
 
 
 def _mae(model: MAE, inputs: Tensor) -> Tuple[Tensor, Tensor]:
