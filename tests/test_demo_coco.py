@@ -197,7 +197,7 @@ def test_cocoeval_scores_ground_truth_as_detections_1(demo_set, iou_type):
 def mmdet_val(demo_set):
     from mmcv.transforms import LoadImageFromFile
     from mmdet.datasets.transforms import LoadAnnotations, PackDetInputs
-    from finola_mm.datasets.checked_coco import CheckedCocoDataset
+    from finola_mm.downstream.detection import CheckedCocoDataset
     # Transform objects, not dicts: no MMDetection default scope needed.
     return CheckedCocoDataset(
         data_root=demo_set['out_dir'],

@@ -21,8 +21,7 @@ from mmengine.runner import Runner
 from conftest import FMNIST_ROOT, ROOT
 from finola_mm.engine.hooks import (CheckpointCompatibilityHook,
                                     DetBackboneNeckCheckHook)
-from finola_mm.engine.hooks.det_backbone_neck_check_hook import \
-    backbone_neck_mismatch
+from finola_mm.downstream.detection import backbone_neck_mismatch
 from finola_mm.utils import assert_backbone_fits
 
 MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet')
@@ -307,7 +306,7 @@ def test_checkpoint_of_another_encoder_is_a_clear_error(pretrain_ckpts):
                        r'layers\.'):
         CheckpointCompatibilityHook().before_train(runner)
     assert 'mmpretrain.CheckpointCompatibilityHook' in [
-        h['type'] for h in cfg.custom_hooks]
+        h['type'] for h in cfg.default_hooks.values() if h]
 
 
 def test_checkpoint_without_the_prefix_is_a_clear_error(tmp_path):
@@ -358,7 +357,7 @@ def test_other_mismatches_say_what_to_change(encoder, change, message):
 
 
 def test_simple_feature_pyramid_names_a_wrong_input():
-    from finola_mm.models.necks import SimpleFeaturePyramid
+    from finola_mm.downstream.detection import SimpleFeaturePyramid
     neck = SimpleFeaturePyramid(in_channels=128, out_channels=64)
     with pytest.raises(ValueError, match=r'takes one map \(N, 128, H, W\)'):
         neck((torch.zeros(1, 96, 8, 8), ))
@@ -390,7 +389,7 @@ def test_config_builds_its_model(cfg_path):
             osp.basename(osp.dirname(init.checkpoint)) + '.py'))
         assert osp.basename(osp.dirname(init.checkpoint)).startswith(method)
     assert backbone_neck_mismatch(model, cfg.model.backbone) == ''
-    hooks = [h['type'] for h in cfg.custom_hooks]
+    hooks = [h['type'] for h in cfg.default_hooks.values() if h]
     assert 'mmpretrain.DetBackboneNeckCheckHook' in hooks
     assert 'mmpretrain.CheckpointCompatibilityHook' in hooks
 

@@ -356,3 +356,39 @@ def test_vis_hook_draws_masked_input_prediction_and_original(method, tiny_cfg,
                                       for i in range(3))
     assert not np.array_equal(masked_input, original)
     assert not np.array_equal(pasted, original)
+
+
+def test_visible_box_is_the_geometry_of_the_mask():
+    from finola_mm.models.utils.masks import visible_box, visible_indices
+    masks = quadrant_masks()                     # (4, 8, 8), one per quadrant
+    box = visible_box(masks)
+    assert torch.equal(box.token_ids(8), visible_indices(masks))
+    assert box.quadrants((8, 8)).tolist() == [[1, 0], [0, 0], [1, 1],
+                                              [0, 1]]
+    shifted = torch.ones(1, 8, 8, dtype=torch.long)
+    shifted[0, 1:5, 0:4] = 0                     # half size, not a quadrant
+    with pytest.raises(ValueError, match='exactly one visible quadrant'):
+        visible_box(shifted).quadrants((8, 8))
+
+
+@pytest.mark.parametrize('cfg_path', BLOCK_CONFIGS, ids=config_id)
+def test_block_wise_step_computes_the_visible_box_once(cfg_path,
+                                                       monkeypatch):
+    """The algorithm finds the box once and passes it to the backbone and
+    the neck; neither reads the mask's geometry again."""
+    import finola_mm.models.algorithms.masked_finola as algo
+    import finola_mm.models.backbones.mobile_former_pretrain as mf
+    import finola_mm.models.backbones.vit_pretrain as vit
+    import finola_mm.models.necks.block_finola_neck as neck
+    model, cfg = build_model(cfg_path)
+    data = fixed_batch(model, cfg)
+    calls = []
+    real = algo.visible_box
+    monkeypatch.setattr(algo, 'visible_box',
+                        lambda m: calls.append(1) or real(m))
+    for module in (mf, vit, neck):
+        monkeypatch.setattr(module, 'visible_box', None)   # would fail
+    monkeypatch.setattr(vit, 'visible_indices', None)
+    assert torch.isfinite(model.loss(data['inputs'],
+                                     data['data_samples'])['loss'])
+    assert calls == [1]

@@ -155,7 +155,7 @@ def coco_file(tmp_path, annotations):
 
 
 def build_coco(ann_file):
-    from finola_mm.datasets.checked_coco import CheckedCocoDataset
+    from finola_mm.downstream.detection import CheckedCocoDataset
     return CheckedCocoDataset(ann_file=ann_file, data_prefix=dict(img=''),
                               metainfo=dict(classes=('shirt', 'shoe')),
                               pipeline=[])

@@ -42,6 +42,22 @@ def parse_args():
     return args
 
 
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                          'param_scheduler', 'checkpoint')
+
+
+def drop_disabled_hooks(cfg):
+    """Remove keyed hooks switched off with ``default_hooks.NAME=None``.
+
+    MMEngine removes its own default hooks that way but asserts on any other
+    key set to None, e.g. a guard inherited from configs/_base_.
+    """
+    hooks = cfg.get('default_hooks') or {}
+    for name in [n for n, h in hooks.items()
+                 if h is None and n not in MMENGINE_DEFAULT_HOOKS]:
+        hooks.pop(name)
+
+
 def merge_args(cfg, args):
     """Merge CLI arguments into the config."""
     if args.no_validate:
@@ -66,6 +82,7 @@ def merge_args(cfg, args):
         cfg.auto_scale_lr.enable = True
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    drop_disabled_hooks(cfg)
     for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(field):  # pinning only helps when copying to a GPU
             cfg[field].setdefault('pin_memory', torch.cuda.is_available())

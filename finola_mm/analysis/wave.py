@@ -1,4 +1,4 @@
-"""FINOLA as one-way wave equations (FINOLA.md section 2).
+"""FINOLA as one-way wave equations (docs/method.md section 2).
 
 ∂z/∂x = A ẑ and ∂z/∂y = B ẑ give ∂z/∂x = Q ∂z/∂y with Q = A B⁻¹. If
 Q = V Λ V⁻¹, then ζ = V⁻¹ z obeys ∂ζ_k/∂x = λ_k ∂ζ_k/∂y: C transport

@@ -2,7 +2,7 @@
 equations C, beside two anchors at every C, plus the full-resolution design
 and multi-path FINOLA. Prints markdown tables and writes JSON.
 
-Anchors (FINOLA.md section 4):
+Anchors (docs/method.md section 4):
 - PCA with k = C components, closed form on the training split: the best
   *linear* autoencoder with a C-dim code;
 - the plain convolutional autoencoder with a C-dim bottleneck (same encoder

@@ -3,13 +3,11 @@
 #   python tools/data/make_demo_coco.py --out data/demo_coco
 # MMDetection 3.x style, as mmdet's configs/_base_/datasets/coco_instance.py.
 #
-# CheckedCocoDataset (finola_mm/datasets/checked_coco.py) is CocoDataset that
-# refuses bad boxes / category ids with a clear error. It imports mmdet, so
-# finola_mm does not import it by itself: a config using this base must list
-# it, e.g.
-#   custom_imports = dict(imports=['finola_mm.datasets.checked_coco'],
-#                         allow_failed_imports=False)
-# (not set here: mmengine forbids the same key in two _base_ files).
+# CheckedCocoDataset (finola_mm/downstream/detection/checked_coco.py) is
+# CocoDataset that refuses bad boxes / category ids with a clear error. It
+# imports mmdet, so finola_mm does not import it by itself: the detection
+# runtime base (configs/benchmarks/mmdet/_base_/default_runtime.py) imports
+# finola_mm.downstream.detection for every detection config.
 dataset_type = 'CheckedCocoDataset'
 data_root = 'data/demo_coco/'
 metainfo = dict(classes=('T-shirt/top', 'Trouser', 'Pullover', 'Dress',

@@ -1,5 +1,5 @@
 # The plain convolutional autoencoder, the anchor for the FINOLA autoencoder
-# (FINOLA.md section 4): three stride-2 conv-BN-GELU blocks (32, 64, 128) to
+# (docs/method.md section 4): three stride-2 conv-BN-GELU blocks (32, 64, 128) to
 # 4x4x128, a Linear to a k-dim bottleneck, a Linear back to 4x4x128, and
 # three upsample-conv-BN-GELU blocks. Set k with neck.bottleneck.
 model = dict(

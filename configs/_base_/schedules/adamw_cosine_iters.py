@@ -1,4 +1,4 @@
-# AdamW + linear warm-up + cosine decay, iteration based (FINOLA.md: the
+# AdamW + linear warm-up + cosine decay, iteration based (docs/method.md: the
 # paper's optimiser is not recoverable; this follows MMPretrain's MAE recipe).
 max_iters = 1000
 warmup_iters = 50

@@ -1,4 +1,3 @@
-from .det_backbone_neck_check_hook import DetBackboneNeckCheckHook  # noqa
 from .checkpoint_check_hook import CheckpointCompatibilityHook
 from .masked_vis_hook import MaskedReconstructionVisHook
 from .non_finite_guard_hook import NonFiniteGuardHook

@@ -1,5 +1,5 @@
 """Autoencoders trained end to end on pixels: FINOLA (paper section 3;
-FINOLA.md section 1) and the plain anchor it is measured against."""
+docs/method.md section 1) and the plain anchor it is measured against."""
 from typing import Dict, List, Optional
 
 import torch

@@ -1,4 +1,5 @@
-"""Masked FINOLA: self-supervised pretraining through FINOLA (FINOLA.md s5)."""
+"""Masked FINOLA: self-supervised pretraining through FINOLA (docs/method.md
+section 5)."""
 from typing import Dict, List, Tuple
 
 from torch import Tensor
@@ -6,7 +7,7 @@ from torch import Tensor
 from mmpretrain.models.selfsup import BaseSelfSupervisor
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
-from ..utils.masks import stack_masks, upsample_mask
+from ..utils.masks import stack_masks, upsample_mask, visible_box
 
 
 @MODELS.register_module()
@@ -39,7 +40,10 @@ class MaskedFINOLA(BaseSelfSupervisor):
                        data_samples: List[DataSample]) -> Tuple[Tensor, Tensor]:
         """-> prediction (N, 3, H, W) in target space and mask (N, h, w)."""
         mask = stack_masks(data_samples, type(self).__name__)  # (N, h, w)
-        return self.neck(self.backbone(inputs, mask), mask), mask
+        if not getattr(self.neck, 'block_wise', False):
+            return self.neck(self.backbone(inputs, mask), mask), mask
+        box = visible_box(mask)         # once a step, for backbone and neck
+        return self.neck(self.backbone(inputs, mask, box), mask, box), mask
 
     def reconstruct(self, inputs: Tensor,
                     data_samples: List[DataSample]) -> Tuple[Tensor, Tensor]:

@@ -11,7 +11,7 @@ from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.registry import MODELS
 from torch import Tensor, nn
 
-from ..utils.masks import upsample_mask, visible_box
+from ..utils.masks import VisibleBox, upsample_mask, visible_box
 from .mobile_former import MobileFormer
 
 
@@ -86,7 +86,8 @@ class BlockMaskedMobileFormer(MobileFormer):
         *args, **kwargs: the arguments of :class:`MobileFormer`.
     """
 
-    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None,
+                box: Optional[VisibleBox] = None) -> tuple:
         """Encode the visible block of each image.
 
         Args:
@@ -94,16 +95,19 @@ class BlockMaskedMobileFormer(MobileFormer):
             mask (Tensor, optional): (N, h, w), 1 = masked, with H % h == 0
                 and W % w == 0; the visible cells one rectangle of
                 (hv, wv) cells in every sample. None: plain forward.
+            box (VisibleBox, optional): :func:`visible_box` of the mask, if
+                the caller has computed it.
 
         Returns:
             tuple[Tensor]: maps (N, C_i, hv*H/h/s_i, wv*W/w/s_i) for
             ``out_indices``.
         """
         if mask is not None:
-            x = self.crop_visible(x, mask)
+            x = self.crop_visible(x, mask, box)
         return super().forward(x)
 
-    def crop_visible(self, x: Tensor, mask: Tensor) -> Tensor:
+    def crop_visible(self, x: Tensor, mask: Tensor,
+                     box: Optional[VisibleBox] = None) -> Tensor:
         """Images (N, C, H, W) -> the visible block (N, C, hv*sy, wv*sx)."""
         _check_mask(mask, x, type(self).__name__)
         (H, W), (h, w) = x.shape[-2:], mask.shape[-2:]
@@ -111,7 +115,7 @@ class BlockMaskedMobileFormer(MobileFormer):
             raise ValueError(f'{type(self).__name__}: the mask grid {h}x{w} '
                              f'does not divide the image {H}x{W}.')
         sy, sx = H // h, W // w  # pixels per mask cell
-        top, left, height, width = visible_box(mask)
+        top, left, height, width = visible_box(mask) if box is None else box
         hp, wp = height * sy, width * sx
         if (top == top[0]).all() and (left == left[0]).all():
             y0, x0 = int(top[0]) * sy, int(left[0]) * sx

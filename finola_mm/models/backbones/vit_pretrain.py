@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from mmpretrain.models import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 from mmpretrain.registry import MODELS
-from ..utils.masks import (check_mask_grid, visible_block_shape,
+from ..utils.masks import (VisibleBox, check_mask_grid, visible_box,
                            visible_indices)
 
 
@@ -100,11 +100,15 @@ class VisibleTokenViT(_MaskedViTMixin, VisionTransformer):
     raster order, class token dropped; each carries its position embedding.
     """
 
-    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None,
+                box: Optional[VisibleBox] = None) -> tuple:
+        """``box``: the mask's visible rectangle when it has one (block-wise),
+        computed once by the algorithm; then the ids need no sort."""
         if mask is None:
             return super().forward(x)
-        tokens, pos, _ = self._embed_patches(x, mask)    # (N, L, D)
-        keep = visible_indices(mask)                      # (N, L_vis)
+        tokens, pos, hw = self._embed_patches(x, mask)   # (N, L, D)
+        keep = (visible_indices(mask) if box is None else
+                box.token_ids(hw[1]))                     # (N, L_vis)
         tokens = torch.gather(
             tokens, 1, keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
         outs = self._run_layers(self._add_cls_token(tokens, pos))
@@ -120,11 +124,14 @@ class BlockMaskedViT(VisibleTokenViT):
     encoder never sees a masked pixel.
     """
 
-    def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
+    def forward(self, x: Tensor, mask: Optional[Tensor] = None,
+                box: Optional[VisibleBox] = None) -> tuple:
+        """``box``: :func:`visible_box` of the mask, if the caller has it."""
         if mask is None:
             return super().forward(x)
-        h, w = visible_block_shape(mask)
+        box = visible_box(mask) if box is None else box
         return tuple(
-            t.transpose(1, 2).reshape(t.shape[0], t.shape[2], h, w)
-            for t in super().forward(x, mask))
+            t.transpose(1, 2).reshape(t.shape[0], t.shape[2], box.height,
+                                      box.width)
+            for t in super().forward(x, mask, box))
 

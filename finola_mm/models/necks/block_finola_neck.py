@@ -7,7 +7,7 @@ from torch import Tensor, nn
 
 from mmpretrain.registry import MODELS
 from finola_mm.finola import FINOLA
-from ..utils.masks import visible_quadrant
+from ..utils.masks import VisibleBox, visible_box
 from .conv_decoder import ConvDecoder
 from .finola_neck import _pair, check_decoder_fit
 
@@ -60,8 +60,14 @@ class BlockFINOLANeck(BaseModule):
         self.decoder = ConvDecoder(channels, decoder_channels, out_channels,
                                    **decoder_cfg)
 
-    def grow_latent(self, feats: Tuple[Tensor, ...], mask: Tensor) -> Tensor:
-        """Visible block (N, D, h', w') + mask (N, h_m, w_m) -> (N, C, h, w)."""
+    block_wise = True  # the algorithm computes the visible box once for it
+
+    def grow_latent(self, feats: Tuple[Tensor, ...], mask: Tensor,
+                    box: Optional[VisibleBox] = None) -> Tensor:
+        """Visible block (N, D, h', w') + mask (N, h_m, w_m) -> (N, C, h, w).
+
+        ``box``: :func:`visible_box` of the mask, if the caller has it.
+        """
         if mask is None:
             raise ValueError('BlockFINOLANeck needs the quadrant mask; the '
                              'pipeline must pack one (QuadrantMaskGenerator).')
@@ -70,7 +76,8 @@ class BlockFINOLANeck(BaseModule):
         if block.shape[-2:] != half:
             block = F.interpolate(block, half, mode='bilinear',
                                   align_corners=False)
-        quadrants = visible_quadrant(mask)                # (N, 2)
+        box = visible_box(mask) if box is None else box
+        quadrants = box.quadrants(mask.shape[-2:])        # (N, 2)
         out = None
         for quadrant in quadrants.unique(dim=0):          # <= 4 groups
             rows = (quadrants == quadrant).all(1)
@@ -81,6 +88,7 @@ class BlockFINOLANeck(BaseModule):
             out[rows] = grown
         return out
 
-    def forward(self, feats: Tuple[Tensor, ...], mask: Tensor) -> Tensor:
+    def forward(self, feats: Tuple[Tensor, ...], mask: Tensor,
+                box: Optional[VisibleBox] = None) -> Tensor:
         """Backbone outputs + mask -> pixels (N, out, H, W)."""
-        return self.decoder(self.grow_latent(feats, mask))
+        return self.decoder(self.grow_latent(feats, mask, box))

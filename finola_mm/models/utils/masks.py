@@ -1,6 +1,6 @@
 """Patch masks (N, h, w), 1 = masked, as the pipeline packs them: reading
 them, checking them, and their geometry."""
-from typing import List, Tuple
+from typing import List, NamedTuple, Tuple
 
 import torch
 from torch import Tensor
@@ -56,11 +56,47 @@ def visible_indices(mask: Tensor) -> Tensor:
     return order[:, :int(num_visible[0])]
 
 
-def visible_box(mask: Tensor) -> Tuple[Tensor, Tensor, int, int]:
+class VisibleBox(NamedTuple):
     """The visible (0) rectangle of each mask (N, h, w), in cells.
 
-    Returns top (N,), left (N,), height, width; every sample's visible cells
-    must form one axis-aligned rectangle, of one size for all.
+    Computed once a step from the mask (:func:`visible_box`, one host sync)
+    and passed to the backbone and the neck, which would otherwise each
+    recover it from the mask again.
+    """
+    top: Tensor        # (N,)
+    left: Tensor       # (N,)
+    height: int
+    width: int
+
+    def token_ids(self, grid_width: int) -> Tensor:
+        """(N, height*width) raster ids of the visible cells, raster order."""
+        r = torch.arange(self.height, device=self.top.device)
+        c = torch.arange(self.width, device=self.top.device)
+        rows = (self.top[:, None] + r)[:, :, None]        # (N, h_vis, 1)
+        cols = (self.left[:, None] + c)[:, None, :]       # (N, 1, w_vis)
+        return (rows * grid_width + cols).flatten(1)
+
+    def quadrants(self, grid: Tuple[int, int]) -> Tensor:
+        """(N, 2) (row, col) in {0, 1} of each visible quadrant."""
+        h, w = grid
+        if (h % 2 or w % 2 or (self.height, self.width) != (h // 2, w // 2)
+                or (self.top % self.height).any()
+                or (self.left % self.width).any()):
+            raise ValueError(
+                f'Block-wise Masked FINOLA needs exactly one visible quadrant '
+                f'of an even mask grid; got a {h}x{w} grid whose visible '
+                f'block is {self.height}x{self.width} at rows '
+                f'{self.top.tolist()}, columns {self.left.tolist()}. Use '
+                f'QuadrantMaskGenerator.')
+        return torch.stack([self.top // self.height,
+                            self.left // self.width], dim=1)
+
+
+def visible_box(mask: Tensor) -> VisibleBox:
+    """The visible (0) rectangle of each mask (N, h, w), in cells.
+
+    Every sample's visible cells must form one axis-aligned rectangle, of
+    one size for all.
     """
     vis = mask == 0
     rows, cols = vis.any(2), vis.any(1)                   # (N, h), (N, w)
@@ -79,25 +115,4 @@ def visible_box(mask: Tensor) -> Tuple[Tensor, Tensor, int, int]:
             f'every sample; got visible heights {height.tolist()} and widths '
             f'{width.tolist()} (or a visible set that is not a rectangle). '
             f'Use QuadrantMaskGenerator in the pipeline.')
-    return top, left, int(height[0]), int(width[0])
-
-
-def visible_block_shape(mask: Tensor) -> Tuple[int, int]:
-    """(h_vis, w_vis) of the visible rectangle, the same in every mask."""
-    return visible_box(mask)[2:]
-
-
-def visible_quadrant(mask: Tensor) -> Tensor:
-    """(N, 2) (row, col) in {0, 1} of each mask's visible quadrant."""
-    N, h, w = mask.shape
-    if visible_block_shape(mask) != (h // 2, w // 2) or h % 2 or w % 2:
-        raise ValueError(
-            f'Block-wise Masked FINOLA needs exactly one visible quadrant of '
-            f'an even mask grid; got a {h}x{w} grid whose visible block is '
-            f'{visible_block_shape(mask)}. Use QuadrantMaskGenerator.')
-    visible = (mask == 0).float()
-    rows = (visible.sum(2) * torch.arange(h, device=mask.device)).sum(1)
-    cols = (visible.sum(1) * torch.arange(w, device=mask.device)).sum(1)
-    centre = torch.stack([rows / (h * w / 4), cols / (h * w / 4)], dim=1)
-    return (centre >= torch.tensor([h / 2 - .5, w / 2 - .5],
-                                   device=mask.device)).long()
+    return VisibleBox(top, left, int(height[0]), int(width[0]))

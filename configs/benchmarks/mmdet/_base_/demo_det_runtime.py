@@ -1,9 +1,7 @@
 # Schedule and runtime of the demo detectors (data/demo_coco, 128 px, 2 CPU
 # cores): MMDetection's 1x recipe in iterations, linear warm-up then steps at
 # 2/3 and 11/12 of the run, evaluated once at the end.
-_base_ = 'mmdet::_base_/default_runtime.py'
-custom_imports = dict(imports=['finola_mm', 'finola_mm.datasets.checked_coco'],
-                      allow_failed_imports=False)
+_base_ = './default_runtime.py'
 max_iters = 200
 train_cfg = dict(type='IterBasedTrainLoop',
                  max_iters=max_iters, val_interval=max_iters)
@@ -28,10 +26,5 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=max_iters,
                     by_epoch=False, max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
-custom_hooks = [
-    dict(type='mmpretrain.DetBackboneNeckCheckHook'),
-    dict(type='mmpretrain.CheckpointCompatibilityHook'),
-    dict(type='mmpretrain.NonFiniteGuardHook'),
-]
 randomness = dict(seed=0)
 env_cfg = dict(dist_cfg=dict(backend='gloo'))

@@ -9,10 +9,8 @@ _base_ = [
     'mmdet::_base_/models/mask-rcnn_r50_fpn.py',
     'mmdet::_base_/datasets/coco_instance.py',
     'mmdet::_base_/schedules/schedule_1x.py',
-    'mmdet::_base_/default_runtime.py',
+    './default_runtime.py',
 ]
-custom_imports = dict(imports=['finola_mm', 'finola_mm.datasets.checked_coco'],
-                      allow_failed_imports=False)
 model = dict(
     backbone=dict(
         _delete_=True,
@@ -30,8 +28,3 @@ optim_wrapper = dict(
                    weight_decay=0.05),
     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.,
                        custom_keys={'backbone.tokens': dict(decay_mult=0.)}))
-custom_hooks = [
-    dict(type='mmpretrain.DetBackboneNeckCheckHook'),
-    dict(type='mmpretrain.CheckpointCompatibilityHook'),
-    dict(type='mmpretrain.NonFiniteGuardHook'),
-]
