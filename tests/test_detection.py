@@ -19,9 +19,9 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from conftest import FMNIST_ROOT, ROOT
-from finola_mm.engine.hooks import (CheckpointCompatibilityHook,
-                                    DetBackboneNeckCheckHook)
-from finola_mm.downstream.detection import backbone_neck_mismatch
+from finola_mm.downstream.detection import (DetBackboneNeckCheckHook,
+                                            backbone_neck_mismatch)
+from finola_mm.engine.hooks import CheckpointCompatibilityHook
 from finola_mm.utils import assert_backbone_fits
 
 MMDET = osp.join(ROOT, 'configs/benchmarks/mmdet')

@@ -1,12 +1,5 @@
 # Mask R-CNN 1x on COCO, Mobile-Former-508M from SimMIM
-# pretraining (configs/masked_pretrain/), frozen. Another checkpoint:
-#   tools/train.py THIS --pretrained CKPT
-_base_ = '../_base_/mask-rcnn_mobile-former-508m-fpn_1x_coco.py'
-pretrain_ckpt = ('work_dirs/simmim_mobile-former-508m_'
-                 '8xb512-coslr-400e_in1k-224px/epoch_400.pth')
-model = dict(
-    backbone=dict(
-        frozen_stages=4,
-        drop_path_rate=0.,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrain_ckpt,
-                      prefix='backbone.')))
+# pretraining, frozen: the fine-tuned config with every backbone stage
+# frozen. Another checkpoint: tools/train.py THIS --pretrained CKPT
+_base_ = './mask-rcnn_mobile-former-508m-fpn_simmim-ft_1x_coco.py'
+model = dict(backbone=dict(frozen_stages=4, drop_path_rate=0.))

@@ -1,12 +1,5 @@
 # RetinaNet 1x on COCO, ViT-B/16 from element-wise Masked FINOLA
-# pretraining (configs/masked_pretrain/), frozen. Another checkpoint:
-#   tools/train.py THIS --pretrained CKPT
-_base_ = '../_base_/retinanet_vit-base-p16-sfp_1x_coco.py'
-pretrain_ckpt = ('work_dirs/masked-finola-e_vit-base-p16_'
-                 '8xb512-coslr-400e_in1k-224px/epoch_400.pth')
-model = dict(
-    backbone=dict(
-        frozen_stages=12,
-        drop_path_rate=0.,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrain_ckpt,
-                      prefix='backbone.')))
+# pretraining, frozen: the fine-tuned config with every backbone stage
+# frozen. Another checkpoint: tools/train.py THIS --pretrained CKPT
+_base_ = './retinanet_vit-base-p16-sfp_masked-finola-e-ft_1x_coco.py'
+model = dict(backbone=dict(frozen_stages=12, drop_path_rate=0.))
