@@ -1,21 +1,22 @@
 """FINOLA's line growth as one autograd Function (the fast path).
 
-The maths is :func:`finola_mm.finola.grow_line_reference`: from a seed z_s a
-line grows both ways, z[k+1] = z[k] + ẑ[k] Pᵀ toward +index and z[k-1] =
-z[k] + ẑ[k] Nᵀ toward -index (N = -P for the PDE's mirror). Plain autograd
-keeps z and ẑ for every step, a graph node per op, and a stacked copy of the
-line. Here the line is written once into one (R, L, C) buffer that is the
-output, and backward keeps nothing else: it recomputes ẑ from the line, runs
-the recurrence backward (one matmul per step for both directions) and gets
-dP, dN with one matmul each over all steps::
+The maths is :func:`finola_mm.finola.grow_line_reference`: from a seed a
+line grows both ways, z[k+1] = z[k] + ẑ[k] stepᵀ toward +index and z[k-1]
+= z[k] + ẑ[k] step_negᵀ toward -index (step_neg = -step for the PDE's
+mirror). Plain autograd keeps z and ẑ of every step, a graph node per op,
+and a stacked copy of the line. Here the line is written once into one
+(R, L, C) buffer that is the output, and backward keeps nothing else: it
+recomputes ẑ from the line, walks the recurrence back (one matmul a step
+for both directions) and gets each matrix's gradient with one matmul over
+all steps::
 
-    G[k]   = dL/dz[k] (total)  = grad[k] + G[k±1] + LNᵀ(z[k], G[k±1] M)
-    dPᵀ    = Σ_k ẑ[k]ᵀ G[k+1]  (one (C, n·R) @ (n·R, C) matmul)
+    G[k]  = dL/dz[k] (total) = grad[k] + G[k'] + LNᵀ(z[k], G[k'] step)
+    dstep = Σ_k G[k']ᵀ ẑ[k]            (k' the entry grown from k)
 
-``impl`` picks who runs the per-step loop: 'torch' (any device, one
-batched matmul + one fused layer norm a step) or 'triton' (one kernel for
-the whole forward and one for the backward loop, each program keeping its
-row block in flight across steps; CUDA, or the CPU under TRITON_INTERPRET=1).
+``impl`` picks who runs the steps: 'torch' (any device: one fused layer
+norm and, under the mirror, one matmul a step for both directions) or
+'triton' (one kernel for all forward steps and one for the backward walk;
+CUDA, or the CPU under TRITON_INTERPRET=1). See docs/fast_finola.md.
 """
 from typing import Optional
 
