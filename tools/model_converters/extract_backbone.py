@@ -22,7 +22,7 @@ import torch
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
-from finola_mm.utils import atomic_write  # noqa: E402
+from finola_mm.utils import atomic_write, load_checkpoint_file  # noqa: E402
 
 # (algorithm type, neck type or None) -> method name used across finola_mm
 METHODS = {('MaskedFINOLA', 'FINOLANeck'): 'masked-finola-e',
@@ -72,7 +72,7 @@ def extract_backbone(src: str, dst: str, method: str = None) -> dict:
     """Write the backbone-only checkpoint; return its meta."""
     if not osp.isfile(src):
         raise FileNotFoundError(f'{src} does not exist.')
-    ckpt = torch.load(src, map_location='cpu', weights_only=True)
+    ckpt = load_checkpoint_file(src, map_location='cpu')
     if not isinstance(ckpt, dict) or 'state_dict' not in ckpt:
         raise ValueError(f'{src} is not an MMEngine checkpoint (no '
                          '"state_dict"); pass a file saved by tools/train.py.')
