@@ -41,7 +41,7 @@ def test_config_trains_one_iteration(cfg_path, tiny_cfg, image_folder,
 ALL_CONFIGS = sorted(p for p in glob.glob(
     osp.join(ROOT, 'configs', '**', '*.py'), recursive=True)
     if '_base_' not in p)
-GUARDS = ('CheckpointCompatibilityHook', 'NonFiniteGuardHook')
+GUARDS = ('CheckpointCompatibilityHook', 'NonFiniteGuardHook', 'PreemptionHook')
 
 
 def hook_types(hooks):

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Usage: [GPUS=16 GPUS_PER_NODE=8] bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args]
-# One task per GPU; MMEngine reads rank and world size from Slurm. Resubmit
-# the same command with --resume to continue after preemption.
+# One task per GPU; MMEngine reads rank and world size from Slurm.
+# Preemption: on SIGTERM (or SIGUSR1) every config's PreemptionHook finishes
+# the iteration, saves it atomically, points last_checkpoint at it and exits
+# 0. Ask Slurm for warning time and requeueing, and pass --resume, e.g.
+#   SRUN_ARGS="--signal=USR1@120 --requeue" bash tools/slurm_train.sh \
+#       PARTITION JOB CONFIG WORK_DIR --resume
+# A requeued job then continues at the next iteration with the same data
+# order (tests/test_preemption.py checks the weights match an unstopped run).
 set -x
 
 PARTITION=$1

@@ -13,7 +13,9 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=500, by_epoch=False,
                     max_keep_ckpts=2, save_last=True),
     checkpoint_compat=dict(type='CheckpointCompatibilityHook'),
-    non_finite_guard=dict(type='NonFiniteGuardHook'))
+    non_finite_guard=dict(type='NonFiniteGuardHook'),
+    # SIGTERM / SIGUSR1 (Slurm preemption): checkpoint, exit 0, --resume
+    preemption=dict(type='PreemptionHook'))
 custom_hooks = [dict(type='ReconstructionVisHook', num_images=16, nrow=8)]
 log_processor = dict(by_epoch=False)
 randomness = dict(seed=0, diff_rank_seed=True)

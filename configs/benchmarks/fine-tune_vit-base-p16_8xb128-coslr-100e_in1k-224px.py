@@ -37,4 +37,5 @@ optim_wrapper = dict(type='OptimWrapper')  # tools/train.py --amp for GPUs
 # default_hooks by key (see configs/_base_/default_runtime.py)
 default_hooks = dict(
     checkpoint_compat=dict(type='CheckpointCompatibilityHook'),
-    non_finite_guard=dict(type='NonFiniteGuardHook'))
+    non_finite_guard=dict(type='NonFiniteGuardHook'),
+    preemption=dict(type='PreemptionHook'))

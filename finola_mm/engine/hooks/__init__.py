@@ -1,7 +1,8 @@
 from .checkpoint_check_hook import CheckpointCompatibilityHook
 from .masked_vis_hook import MaskedReconstructionVisHook
 from .non_finite_guard_hook import NonFiniteGuardHook
+from .preemption_hook import PreemptionHook
 from .reconstruction_vis_hook import ReconstructionVisHook
 
 __all__ = ['CheckpointCompatibilityHook', 'MaskedReconstructionVisHook',
-           'NonFiniteGuardHook', 'ReconstructionVisHook']
+           'NonFiniteGuardHook', 'PreemptionHook', 'ReconstructionVisHook']

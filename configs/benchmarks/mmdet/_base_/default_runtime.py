@@ -8,4 +8,5 @@ custom_imports = dict(imports=['finola_mm', 'finola_mm.downstream.detection'],
 default_hooks = dict(
     det_backbone_neck_check=dict(type='mmpretrain.DetBackboneNeckCheckHook'),
     checkpoint_compat=dict(type='mmpretrain.CheckpointCompatibilityHook'),
-    non_finite_guard=dict(type='mmpretrain.NonFiniteGuardHook'))
+    non_finite_guard=dict(type='mmpretrain.NonFiniteGuardHook'),
+    preemption=dict(type='mmpretrain.PreemptionHook'))
