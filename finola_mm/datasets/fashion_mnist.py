@@ -33,12 +33,15 @@ class LocalFashionMNIST(FashionMNIST):
                     f'Fashion-MNIST file {path} is missing. '
                     + INSTALL_HINT.format(root=root))
         try:
-            return super().load_data_list()
+            data_list = super().load_data_list()
         except (AssertionError, ValueError, RuntimeError, OSError) as err:
             raise RuntimeError(
                 f'Fashion-MNIST files in {root} are corrupt or truncated '
                 f'({type(err).__name__}: {err}). Delete them and re-create '
                 f'them: ' + INSTALL_HINT.format(root=root)) from err
+        for info in data_list:  # ints, not 0-d arrays: tools hash them
+            info['gt_label'] = int(info['gt_label'])  # (MMPretrain's t-SNE)
+        return data_list
 
     def _check_exists(self):
         # The parent wants all four files for either split; we check only the
