@@ -224,3 +224,16 @@ def test_wave_analysis_tool_refuses_a_checkpoint_of_another_model(
     assert re.search(r'shape mismatches \(\d+\): neck\.\S+: checkpoint '
                      r'\(32\b.* vs model \(128\b', proc.stderr), \
         proc.stderr[-2000:]
+
+
+def test_tensorboard_flag_writes_an_event_file(tmp_path):
+    out = run_tool([osp.join(ROOT, 'tools', 'train.py'), MAIN_CONFIG,
+                    '--tensorboard', *tiny_cli_options(tmp_path)], cwd=ROOT)
+    assert 'Iter(train) [2/2]' in out
+    events = glob.glob(str(tmp_path / '*' / 'vis_data' / 'events.out.*'))
+    assert events
+    from tensorboard.backend.event_processing.event_accumulator import \
+        EventAccumulator
+    log = EventAccumulator(events[0])
+    log.Reload()
+    assert 'loss' in log.Tags()['scalars']

@@ -28,6 +28,9 @@ def parse_args():
         '--pretrained', metavar='CKPT',
         help='initialise the backbone from a pretraining (or backbone-only) '
         'checkpoint: init_cfg=Pretrained with prefix "backbone."')
+    parser.add_argument('--tensorboard', action='store_true',
+                        help='also log scalars and pictures to TensorBoard '
+                        '(event files in WORK_DIR/<time>/vis_data)')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the LR by actual / base batch size')
     parser.add_argument(
@@ -58,6 +61,13 @@ def drop_disabled_hooks(cfg):
         hooks.pop(name)
 
 
+def add_tensorboard(cfg):
+    """Add MMEngine's TensorboardVisBackend beside the config's backends."""
+    backends = cfg.visualizer.setdefault('vis_backends', [])
+    if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+
+
 def merge_args(cfg, args):
     """Merge CLI arguments into the config."""
     if args.no_validate:
@@ -80,6 +90,8 @@ def merge_args(cfg, args):
             type='Pretrained', checkpoint=args.pretrained, prefix='backbone.')
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    if args.tensorboard:
+        add_tensorboard(cfg)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     drop_disabled_hooks(cfg)
