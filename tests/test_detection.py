@@ -441,6 +441,9 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     rows = [line.split('|')[1].strip() for line in out.stdout.splitlines()
             if line.startswith('| ') and 'method' not in line]
     assert rows == ['random-init'] + METHODS
+    stages = len(METHODS) + 1                     # progress with an ETA
+    assert f'[{stages}/{stages}] detector from' in out.stdout
+    assert 'ETA' in out.stdout
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
     assert [r['method'] for r in result['rows']] == rows

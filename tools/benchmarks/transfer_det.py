@@ -55,6 +55,20 @@ def log(msg: str) -> None:
     print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
+class Progress:
+    """Stage k/n with elapsed time and an ETA from the stages so far."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.start = total, 0, time.perf_counter()
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        log(f'[{self.done}/{self.total}] {what}; elapsed '
+            f'{elapsed / 60:.1f} min, ETA {eta / 60:.1f} min')
+
+
 def run(cmd: list, log_path: str) -> float:
     """Run ``cmd`` from the repository root, output to ``log_path``;
     return its wall seconds, or exit showing the log's tail on failure."""
@@ -230,15 +244,19 @@ def main():
         f'train / {made["summary"]["val"]["images"]} val images')
 
     ckpts = parse_ckpts(args.ckpt)
+    progress = Progress((0 if ckpts else len(methods)) + 1 +
+                        len(ckpts or methods))
     if not ckpts:
         log(f'pretraining {", ".join(methods)} on {args.encoder}')
-        ckpts = {m: pretrain(m, args.encoder, sizes['pretrain_iters'],
-                             sizes['pretrain_batch'], args.out_dir)
-                 for m in methods}
+        for m in methods:
+            ckpts[m] = pretrain(m, args.encoder, sizes['pretrain_iters'],
+                                sizes['pretrain_batch'], args.out_dir)
+            progress.step(f'pretrained {m}')
     rows = []
     for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
         log(f'detector {osp.basename(cfg)} from {method}')
         res = train_detector(cfg, method, ckpt, args, sizes)
+        progress.step(f'detector from {method}')
         rows.append(dict(method=method, encoder=args.encoder,
                          detector=args.detector, frozen=args.frozen,
                          checkpoint=ckpt, **res))
