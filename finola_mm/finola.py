@@ -302,7 +302,8 @@ def complete_quadrants(block: Tensor,
     step_x = A if col == 0 else (-A if A_neg is None else A_neg)
     step_y = B if row == 0 else (-B if B_neg is None else B_neg)
     z = block.permute(0, 2, 3, 1).reshape(-1, C)          # (N*h*w, C)
-    if resolve_impl(impl, block.device) == 'reference':
+    impl = resolve_impl(impl, block.device, short_chains=True)
+    if impl == 'reference':
         beside = finola_steps(z, step_x, w, eps)          # other column
         below = finola_steps(z, step_y, h, eps)           # other row
         diagonal = (finola_steps(beside, step_y, h, eps)

@@ -27,8 +27,14 @@ from torch import Tensor
 IMPLS = ('auto', 'reference', 'torch', 'triton')
 
 
-def resolve_impl(impl: str, device: torch.device) -> str:
-    """'auto' -> 'triton' on CUDA when Triton imports, else 'torch'."""
+def resolve_impl(impl: str, device: torch.device,
+                 short_chains: bool = False) -> str:
+    """'auto' -> 'triton' on CUDA when Triton imports, else 'torch'.
+
+    ``short_chains`` (block-wise quadrant completion): on the CPU 'auto'
+    keeps the autograd loop there, which measured faster for its few short
+    chains (Masked FINOLA-B, docs/fast_finola.md).
+    """
     if impl not in IMPLS:
         raise ValueError(f'FINOLA impl must be one of {IMPLS}, got {impl!r}.')
     if impl != 'auto':
@@ -37,7 +43,7 @@ def resolve_impl(impl: str, device: torch.device) -> str:
         from .finola_line_triton import triton_available
         if triton_available():
             return 'triton'
-    return 'torch'
+    return 'reference' if short_chains else 'torch'
 
 
 def work_slots(n_pos: int, n_neg: int) -> Tensor:
