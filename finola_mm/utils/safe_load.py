@@ -65,7 +65,7 @@ def load_checkpoint_file(filename: str, map_location=None):
     advise turning the check off.
 
     torch's own refusal of a pickle that would call an arbitrary function
-    says that loading with ``weights_only=False`` "will likely succeed",
+    says that loading with the check turned off "will likely succeed",
     which would run that function. Here the refusal names the file and the
     function, says that nothing ran, and gives a safe way on. Empty,
     truncated and non-checkpoint files get their own errors. MMEngine's local
