@@ -75,6 +75,14 @@ if triton is not None:
         return mean, 1. / tl.sqrt(sq / C + eps)
 
     @triton.jit
+    def _program(R, n_pos, n_neg, BLOCK_R: tl.constexpr):
+        """This program's rows (and mask), its direction d (0: +, 1: -),
+        that direction's sign and number of steps."""
+        rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
+        d = tl.program_id(1)
+        return rows, rows < R, d, 1 - 2 * d, tl.where(d == 0, n_pos, n_neg)
+
+    @triton.jit
     def _finola_line_fwd(line, mats, R, L, C: tl.constexpr, seed_at, n_pos,
                          n_neg, eps, BLOCK_R: tl.constexpr,
                          BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
@@ -84,13 +92,8 @@ if triton is not None:
         Program (row block, d) grows direction d: entry s ± i from s ± (i-1)
         as z + layer_norm(z) @ M_d, for i = 1 .. n_d.
         """
-        rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
-        rmask = rows < R
-        RS = L * C
-        d = tl.program_id(1)
-        sign = 1 - 2 * d
-        n = tl.where(d == 0, n_pos, n_neg)
-        mat = mats + d * C * C
+        rows, rmask, d, sign, n = _program(R, n_pos, n_neg, BLOCK_R)
+        RS, mat = L * C, mats + d * C * C
         for i in range(1, n + 1):
             src = line + (seed_at + sign * (i - 1)) * C
             dst = line + (seed_at + sign * i) * C
@@ -126,13 +129,8 @@ if triton is not None:
         both directions reach the seed. T (2, R, C) is scratch for G[dst]
         M_dᵀ.
         """
-        rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
-        rmask = rows < R
-        RS = L * C
-        d = tl.program_id(1)
-        sign = 1 - 2 * d
-        n = tl.where(d == 0, n_pos, n_neg)
-        mat = mats + d * C * C
+        rows, rmask, d, sign, n = _program(R, n_pos, n_neg, BLOCK_R)
+        RS, mat = L * C, mats + d * C * C
         t_base = T + d * R * C
         for j in range(0, n):
             i = n - j
