@@ -81,6 +81,9 @@ class ReachesTofile:
 def test_getattr_exploit_is_refused_without_torch_advice(tmp_path):
     path = str(tmp_path / 'getattr.pth')
     torch.save({'meta': ReachesTofile()}, path)
+    # the allow-list's own getattr refuses it under plain torch.load too
+    with pytest.raises(Exception, match='only HistoryBuffer statistics'):
+        torch.load(path, weights_only=True)
     with pytest.raises(CheckpointLoadError) as err:
         CheckpointLoader.load_checkpoint(path, map_location='cpu')
     msg = str(err.value)

@@ -72,37 +72,6 @@ def test_checkpoints_load_with_weights_only(tiny_cfg, tmp_path):
     assert 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD' not in os.environ
 
 
-class Exploit:
-    def __reduce__(self):
-        return (os.system, ('touch /tmp/finola_mm_pwned',))
-
-
-def test_checkpoint_that_would_run_code_is_refused(tmp_path):
-    path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {}, 'meta': Exploit()}, path)
-    if osp.exists('/tmp/finola_mm_pwned'):
-        os.remove('/tmp/finola_mm_pwned')
-    from mmengine.runner import CheckpointLoader
-    with pytest.raises(Exception, match='Nothing in the file was executed'):
-        CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
-    assert not osp.exists('/tmp/finola_mm_pwned')
-
-
-class GetattrExploit:
-    """Reaches np.ndarray.tofile through the getattr HistoryBuffer needs."""
-
-    def __reduce__(self):
-        import numpy as np
-        return (getattr, (np.ndarray, 'tofile'))
-
-
-def test_getattr_is_allowed_only_for_history_buffer_statistics(tmp_path):
-    path = tmp_path / 'evil_getattr.pth'
-    torch.save({'meta': GetattrExploit()}, path)
-    with pytest.raises(Exception, match='only HistoryBuffer statistics'):
-        torch.load(path, weights_only=True)
-
-
 def test_checkpoint_of_another_model_lists_the_mismatch(tiny_cfg, tmp_path):
     Runner.from_cfg(shrink(tiny_cfg(VIT_CONFIG, tmp_path / 'vit',
                                     iters=1))).train()
