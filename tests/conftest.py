@@ -61,6 +61,9 @@ def tiny_run_cfg(cfg_path, work_dir, image_folder=None, iters=1,
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=iters,
                                         by_epoch=False)
+    for hook in cfg.get('custom_hooks', []):
+        if hook['type'] == 'OnlineKNNHook':  # a few images, as the data
+            hook.update(num_bank=8, num_query=4, k=4)
     cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
     cfg.log_processor = dict(by_epoch=False)
     cfg.work_dir = str(work_dir)

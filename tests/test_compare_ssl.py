@@ -14,19 +14,43 @@ METHODS = ('random-init', 'masked-finola-e', 'masked-finola-b', 'mae',
 
 def test_compare_ssl_smoke_reports_every_method(tmp_path):
     out = tmp_path / 'out'
-    cmd = [sys.executable, SCRIPT, '--smoke', '--work-dir',
+    cmd = [sys.executable, SCRIPT, '--smoke', '--seeds', '2', '--work-dir',
            str(tmp_path / 'runs'), '--out-dir', str(out),
            '--variant', 'mae-r50=mae:model.backbone.mask_ratio=0.5']
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    rows = [ln for ln in run.stdout.splitlines() if ln.startswith('| ')][1:]
-    assert [r.split('|')[1].strip() for r in rows] == [*METHODS, 'mae-r50']
+    lines = [ln for ln in run.stdout.splitlines() if ln.startswith('| ')]
+    head = [c.strip() for c in lines[0].split('|')[1:-1]]
+    rows = [[c.strip() for c in ln.split('|')[1:-1]] for ln in lines[2:]]
+    assert [r[0] for r in rows] == [*METHODS, 'mae-r50']
+    # every row: mean ± std over the 2 seeds, and paired differences
+    for col in ('linear top-1', 'kNN top-1', 'fine-tune top-1',
+                'Δ linear vs random-init'):
+        for row in rows:
+            assert ' ± ' in row[head.index(col)], (col, row)
+    best = [c for c in head if c.startswith('Δ linear vs ') and
+            'random' not in c]
+    assert len(best) == 1 and best[0][len('Δ linear vs '):] in (
+        'mae', 'simmim')
+    for row in rows:
+        assert ' ± ' in row[head.index(best[0])], row
+    # the control's paired difference with itself is exactly 0 per seed
+    assert rows[0][head.index('Δ linear vs random-init')] == '+0.00 ± 0.00'
     stem = out / 'compare_ssl_vit-tiny-p4_smoke'
     report = json.loads(stem.with_suffix('.json').read_text())
     summary = {r['name']: r for r in report['summary']}
+    assert {r['seed'] for r in report['runs']} == {0, 1}
     for name in (*METHODS, 'mae-r50'):
         top1 = summary[name]['linear/top1'][0]
         assert 0 <= top1 <= 100 and summary[name]['knn/top1'][0] is not None
+        assert summary[name]['seeds'] == 2
+        # the paired difference is the mean of per-seed differences
+        per_seed = {r['seed']: r['frozen']['linear/top1']
+                    for r in report['runs'] if r['name'] == name}
+        control = {r['seed']: r['frozen']['linear/top1']
+                   for r in report['runs'] if r['name'] == 'random-init'}
+        diff = sum(per_seed[s] - control[s] for s in (0, 1)) / 2
+        assert abs(summary[name]['delta_random'][0] - diff) < 1e-9
         assert (summary[name].get('beats_random') is None) == \
             (name == 'random-init')
     # a method that does not beat the control is named, not hidden
@@ -70,8 +94,50 @@ def test_every_ablation_variant_changes_what_it_names():
         assert cfg.train_cfg.max_iters == 200
         for key, value in options.items():
             # an existing field, changed (not a new key nobody reads)
-            assert lookup(base, key) != value, (name, key)
+            if key.startswith(tool.MASK):
+                field = key[len(tool.MASK):]
+                before = tool.mask_generator_step(base)[field]
+                after = tool.mask_generator_step(cfg)[field]
+                assert after == value and before != value, (name, key)
+                continue
             assert lookup(cfg, key) == value, (name, key)
-        if tool.MASK_RATIO in options:
-            step = cfg.train_dataloader.dataset.pipeline[3]
-            assert step['type'] == 'PatchMaskGenerator', name
+            try:
+                before = lookup(base, key)
+            except KeyError:  # unset: the consuming class's default
+                before = default_of(base, key)
+            assert before != value, (name, key)
+
+
+def default_of(cfg, key: str):
+    """The constructor default behind a key the config leaves unset, e.g.
+    model.neck.pool -> FINOLANeck(pool=...) or model.neck.finola_cfg.init_std
+    -> FINOLA(init_std=...); a key no constructor takes fails here."""
+    import inspect
+
+    import finola_mm  # noqa: F401  registers the modules
+    from finola_mm.finola import FINOLA
+    from finola_mm.models.necks.conv_decoder import ConvDecoder
+    from mmpretrain.registry import MODELS
+    *path, leaf = key.split('.')
+    cls = {'finola_cfg': FINOLA, 'decoder_cfg': ConvDecoder}.get(path[-1])
+    if cls is None:
+        cls = MODELS.get(lookup(cfg, '.'.join(path))['type'])
+    return inspect.signature(cls).parameters[leaf].default
+
+
+def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    name, method, options = tool.parse_variant(
+        'x=masked-finola-e:model.neck.decoder_channels=(8,4),'
+        'mask_generator.mask_ratio=0.5', ('masked-finola-e',))
+    assert options == {'model.neck.decoder_channels': (8, 4),
+                       'mask_generator.mask_ratio': 0.5}
+    import pytest
+    from mmengine.config import Config
+    cfg = Config(dict(train_dataloader=dict(dataset=dict(
+        pipeline=[dict(type='Resize'), dict(type='PackInputs')]))))
+    with pytest.raises(SystemExit, match='no|found 0'):
+        tool.mask_generator_step(cfg)

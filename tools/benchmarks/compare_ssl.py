@@ -10,15 +10,20 @@ tokens, average-pooled), and scored by
   default), or the probe config itself through tools/train.py
   (``--probe config``: augmented, one encoder pass per image per step);
 - weighted kNN (k=20, T=0.07) on the same features;
-- fine-tuning with layer-wise LR decay (``--finetune``; slow on CPUs).
+- fine-tuning with layer-wise LR decay (the fine-tune config, shortened to
+  ``--finetune-iters``; ``--no-finetune`` skips it).
 
-    python tools/benchmarks/compare_ssl.py                # 32 min, 2 CPUs
-    python tools/benchmarks/compare_ssl.py --seeds 3      # mean +- std
+Each metric is a mean ± std over ``--seeds`` seeds, and every row gets the
+paired (same-seed) difference against the random-init control and against
+the best baseline (MAE or SimMIM, by mean linear top-1).
+
+    python tools/benchmarks/compare_ssl.py                # 3 seeds, ~2 h, 2 CPUs
+    python tools/benchmarks/compare_ssl.py --budget gpu   # >= 20 epochs each
+    python tools/benchmarks/compare_ssl.py --seeds 1 --no-finetune
     python tools/benchmarks/compare_ssl.py --encoder mobile-former-tiny
     python tools/benchmarks/compare_ssl.py --variant mae-r60=mae:model.backbone.mask_ratio=0.6
-    python tools/benchmarks/compare_ssl.py --ablate --pretrain-iters 200 \
-        --train-images 3000 --test-images 2000     # the ablation table
-    python tools/benchmarks/compare_ssl.py --smoke        # a few iterations
+    python tools/benchmarks/compare_ssl.py --ablate --seeds 1   # the ablation table
+    python tools/benchmarks/compare_ssl.py --smoke --seeds 2    # a few iterations
 
 Each training stage is ``tools/train.py`` on a config written into the work
 dir, in its own process; a finished stage (its result.json) is skipped and
@@ -51,25 +56,68 @@ ENCODERS = {
         finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'),
 }
 RANDOM = 'random-init'
-# --ablate: Masked FINOLA's own knobs (mask ratio, norm_pix, C and M; element-
-# vs block-wise are the default rows), and the baselines' main knob (mask
-# ratio, the same values) plus MAE's norm_pix. Pipeline index 3 is the patch
-# mask generator of configs/_base_/datasets/fashion_mnist_32px_mim.py.
-MASK_RATIO = 'train_dataloader.dataset.pipeline.3.mask_ratio'
+BASELINES = ('mae', 'simmim')
+# --budget presets (docs/evaluation.md). 'cpu' is the default: the budget at
+# which pretraining clearly matters (MAE >= the control + 8 linear points)
+# and 3 seeds fit in about 2 hours on 2 cores. 'gpu' is >= 20 epochs per
+# method at batch 256 (the LR scaled by MMEngine's auto_scale_lr).
+BUDGETS = {
+    'cpu': dict(pretrain_iters=2000, pretrain_batch=64, seeds=3,
+                train_images=10000, test_images=0, finetune_iters=300),
+    'gpu': dict(pretrain_iters=4700, pretrain_batch=256, seeds=3,
+                train_images=0, test_images=0, finetune_iters=2000),
+}
+# --ablate (docs/evaluation.md): Masked FINOLA's knobs, then the baselines'
+# main knobs at the same budget. 'mask_generator.KEY' sets KEY on the data
+# pipeline's mask generator, found by its type (mask_generator_step).
+MASK = 'mask_generator.'
+E, B = 'masked-finola-e', 'masked-finola-b'
+# the FINOLA autoencoder's findings (docs/finola_training.md): separate -x/-y
+# matrices, a step of O(1) against a normalised seed, one latent conv
+AE_KNOBS = ('model.neck.finola_cfg.negative_steps=separate,'
+            'model.neck.finola_cfg.init_std=2.0,'
+            'model.neck.finola_cfg.seed_norm=True,'
+            'model.neck.decoder_cfg.num_latent_convs=1,'
+            'model.neck.decoder_cfg.upsample_norm_act=True')
 ABLATIONS = (
-    f'finola-e-r60=masked-finola-e:{MASK_RATIO}=0.6',
-    f'finola-e-r90=masked-finola-e:{MASK_RATIO}=0.9',
-    'finola-e-raw=masked-finola-e:model.head.norm_pix=False',
-    'finola-e-c128=masked-finola-e:model.neck.channels=128',
-    'finola-e-c512=masked-finola-e:model.neck.channels=512',
-    'finola-e-m4c64=masked-finola-e:model.neck.channels=64,'
-    'model.neck.num_paths=4',
+    f'finola-e-r60={E}:{MASK}mask_ratio=0.6',
+    f'finola-e-r90={E}:{MASK}mask_ratio=0.9',
+    f'finola-e-raw={E}:model.head.norm_pix=False',
+    f'finola-e-c512={E}:model.neck.channels=512',
+    f'finola-e-m4c64={E}:model.neck.channels=64,model.neck.num_paths=4',
+    f'finola-e-ae={E}:{AE_KNOBS}',
+    # flatten + Linear pool over the full token grid (masked tokens become a
+    # mask token, as SimMIM's encoder) instead of attention over visible ones
+    f'finola-e-linpool={E}:model.backbone.type=SimMIMViT,'
+    'model.neck.pool=linear,model.neck.feat_size=8',
+    f'finola-e-q8={E}:model.neck.pool_queries=8',   # 8 attention queries
+    f'finola-e-lat4={E}:model.neck.latent_size=4,'
+    'model.neck.decoder_channels=(64,32,16,16)',
+    f'finola-e-dec={E}:model.neck.decoder_cfg.num_res_blocks=1',
+    f'finola-b-ae={B}:{AE_KNOBS}',
+    f'finola-b-c512={B}:model.neck.channels=512',
     'mae-r60=mae:model.backbone.mask_ratio=0.6',
     'mae-r90=mae:model.backbone.mask_ratio=0.9',
     'mae-raw=mae:model.head.norm_pix=False',
-    f'simmim-r60=simmim:{MASK_RATIO}=0.6',
-    f'simmim-r90=simmim:{MASK_RATIO}=0.9',
+    'mae-dec4=mae:model.neck.decoder_depth=4',
+    f'simmim-r60={"simmim"}:{MASK}mask_ratio=0.6',
+    # MMPretrain's SimMIM recipe: 60% of mask patches 1/6 of the image side
+    # (32 px at 192 px; here 8 px = 2x2 model patches)
+    f'simmim-recipe={"simmim"}:{MASK}mask_ratio=0.6,{MASK}mask_patch_size=8',
 )
+
+
+def mask_generator_step(cfg) -> dict:
+    """The training pipeline's mask generator (the step whose type ends in
+    'MaskGenerator'), so options need not know its index."""
+    steps = [t for t in cfg.train_dataloader.dataset.pipeline
+             if str(t.get('type', '')).endswith('MaskGenerator')]
+    if len(steps) != 1:
+        raise SystemExit(f'{MASK}* options need exactly one *MaskGenerator '
+                         f'in the training pipeline, found {len(steps)} '
+                         f'(MAE masks inside its backbone: use '
+                         f'model.backbone.mask_ratio).')
+    return steps[0]
 
 
 def parse_args():
@@ -85,27 +133,37 @@ def parse_args():
     parser.add_argument('--ablate', action='store_true',
                         help='add the ablation variants (ABLATIONS; '
                         'vit-tiny-p4 only) to the runs')
-    parser.add_argument('--pretrain-iters', type=int, default=1000)
-    parser.add_argument('--seeds', type=int, default=1)
+    parser.add_argument('--budget', choices=sorted(BUDGETS), default='cpu',
+                        help='preset for the options below (BUDGETS); an '
+                        'option given explicitly wins')
+    parser.add_argument('--pretrain-iters', type=int)
+    parser.add_argument('--pretrain-batch', type=int,
+                        help='batch size of pretraining (the LR scales)')
+    parser.add_argument('--seeds', type=int)
     parser.add_argument('--probe', choices=('features', 'config'),
                         default='features')
     parser.add_argument('--probe-epochs', type=int, default=30,
                         help='epochs over the cached features')
     parser.add_argument('--probe-iters', type=int, default=500,
                         help='iterations of --probe config')
-    parser.add_argument('--train-images', type=int, default=10000,
+    parser.add_argument('--train-images', type=int,
                         help='first N training images for the kNN bank and '
                         'the feature probe (0 = all 60,000)')
-    parser.add_argument('--test-images', type=int, default=0,
+    parser.add_argument('--test-images', type=int,
                         help='first N test images scored (0 = all 10,000)')
-    parser.add_argument('--finetune', action='store_true')
-    parser.add_argument('--finetune-iters', type=int, default=300)
+    parser.add_argument('--no-finetune', dest='finetune',
+                        action='store_false',
+                        help='skip fine-tuning (the slowest evaluation)')
+    parser.add_argument('--finetune-iters', type=int)
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations and images: checks the wiring')
     parser.add_argument('--work-dir')
     parser.add_argument('--out-dir', default=osp.join(ROOT, 'work_dirs',
                                                       'benchmarks'))
     args = parser.parse_args()
+    for key, value in BUDGETS[args.budget].items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     if args.smoke:
         args.pretrain_iters, args.probe_iters = 2, 2
         args.finetune_iters, args.probe_epochs = 2, 2
@@ -113,8 +171,8 @@ def parse_args():
     # the budget is in the name: a rerun continues only the same budget
     args.work_dir = args.work_dir or osp.join(
         ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if args.smoke else ''),
-        f'{args.encoder}_it{args.pretrain_iters}_bank{args.train_images}'
-        f'_test{args.test_images}')
+        f'{args.encoder}_it{args.pretrain_iters}_b{args.pretrain_batch}'
+        f'_bank{args.train_images}_test{args.test_images}')
     return args
 
 
@@ -128,7 +186,14 @@ def parse_variant(text: str, methods) -> tuple:
         raise SystemExit(f'--variant {text!r}: expected NAME=METHOD[:KEY=VAL,'
                          f'...] with METHOD one of {list(methods)}.')
     options = {}
-    for item in filter(None, opts.split(',')):
+    # split on commas outside brackets: a value may be a tuple
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(opts + ','):
+        depth += (ch in '([{') - (ch in ')]}')
+        if ch == ',' and depth == 0:
+            items.append(opts[start:i])
+            start = i + 1
+    for item in filter(None, items):
         key, _, val = item.partition('=')
         try:
             options[key] = ast.literal_eval(val)
@@ -139,13 +204,24 @@ def parse_variant(text: str, methods) -> tuple:
 
 # ---------------------------------------------------------------- configs
 def budget_config(path: str, iters: int, seed: int, options: dict,
-                  smoke: bool):
+                  smoke: bool, batch_size: int = None):
     """The config at ``path`` for ``iters`` iterations and ``seed``: its
     iteration-based LR schedule stretched to fit, only the last checkpoint
-    and a few for resume kept, the final validation on the test set."""
+    and a few for resume kept, the final validation on the test set.
+    ``batch_size`` (if it differs from the config's) scales the LR linearly
+    through MMEngine's ``auto_scale_lr``."""
     from mmengine.config import Config
     cfg = Config.fromfile(path)
-    cfg.merge_from_dict(options)
+    cfg.merge_from_dict({k: v for k, v in options.items()
+                         if not k.startswith(MASK)})
+    for key, value in options.items():
+        if key.startswith(MASK):
+            mask_generator_step(cfg)[key[len(MASK):]] = value
+    if batch_size and batch_size != cfg.train_dataloader.batch_size:
+        base = cfg.get('auto_scale_lr', {}).get(
+            'base_batch_size', cfg.train_dataloader.batch_size)
+        cfg.train_dataloader.batch_size = batch_size
+        cfg.auto_scale_lr = dict(base_batch_size=base, enable=True)
     old = cfg.train_cfg.max_iters
     for sched in cfg.get('param_scheduler') or []:
         for key in ('begin', 'end'):
@@ -167,6 +243,9 @@ def budget_config(path: str, iters: int, seed: int, options: dict,
                               batch_size=min(loader.batch_size, 8))
                 loader.dataset.indices = 32
         cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
+        for hook in cfg.get('custom_hooks', []):
+            if hook['type'] == 'OnlineKNNHook':
+                hook.update(num_bank=16, num_query=8, k=4)
     return cfg
 
 
@@ -220,7 +299,8 @@ def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
     enc = ENCODERS[args.encoder]
     cfg = budget_config(
         osp.join(ROOT, 'configs/masked_pretrain', enc['pretrain'].format(
-            method)), args.pretrain_iters, seed, options, args.smoke)
+            method)), args.pretrain_iters, seed, options, args.smoke,
+        args.pretrain_batch)
     wall = run_train(cfg, work_dir)
     times = [r['time'] for r in scalars(work_dir) if 'time' in r]
     batch = cfg.train_dataloader.batch_size
@@ -278,7 +358,7 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
 def run_all(args, runs: list) -> list:
     """[(name, method, options)] x seeds -> one result dict per run."""
     jobs = [(seed, *run) for seed in range(args.seeds) for run in runs]
-    results, start = [], time.perf_counter()
+    results, start, ran = [], time.perf_counter(), 0
     for n, (seed, name, method, options) in enumerate(jobs):
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
         os.makedirs(work, exist_ok=True)
@@ -293,8 +373,9 @@ def run_all(args, runs: list) -> list:
             print(f'    pretrain {"(cached) " if cached else ""}'
                   f'{pre["wall_s"] / 60:.1f} min, '
                   f'{pre["images_per_s"] or 0:.0f} img/s', flush=True)
-        row['frozen'], _ = stage(osp.join(work, 'frozen.json'),
-                                 lambda: frozen_eval(args, ckpt, seed))
+        row['frozen'], cached = stage(osp.join(work, 'frozen.json'),
+                                      lambda: frozen_eval(args, ckpt, seed))
+        ran += not cached
         if args.probe == 'config':
             probe, _ = stage(osp.join(work, 'probe.json'), lambda: config_run(
                 args, 'probe', args.probe_iters, ckpt, seed,
@@ -309,9 +390,10 @@ def run_all(args, runs: list) -> list:
         print(f'    linear top-1 {f["linear/top1"]:.2f}, kNN top-1 '
               f'{f["knn/top1"]:.2f}', flush=True)
         elapsed = time.perf_counter() - start
-        eta = elapsed / (n + 1) * (len(jobs) - n - 1)
-        print(f'    elapsed {elapsed / 60:.1f} min, ETA {eta / 60:.1f} min',
-              flush=True)
+        # jobs read back from an earlier run cost nothing: not in the rate
+        eta = elapsed / max(ran, 1) * (len(jobs) - n - 1)
+        print(f'    elapsed {elapsed / 60:.1f} min, ETA {eta / 60:.1f} min '
+              f'({len(jobs) - n - 1} runs left)', flush=True)
         results.append(row)
     return results
 
@@ -322,7 +404,7 @@ def mean_std(values: list) -> tuple:
     if not values:
         return None, None
     return statistics.fmean(values), (statistics.stdev(values)
-                                      if len(values) > 1 else 0.)
+                                      if len(values) > 1 else None)
 
 
 def summarize(results: list, runs: list) -> list:
@@ -346,24 +428,55 @@ def summarize(results: list, runs: list) -> list:
              if r.get('finetune')])
         rows.append(row)
     control = next(r for r in rows if r['method'] == RANDOM)
+    baselines = [r for r in rows if r['name'] in BASELINES]
+    best = max(baselines, key=lambda r: r['linear/top1'][0]) \
+        if baselines else None
     for row in rows:
+        row['delta_random'] = paired_delta(results, row['name'], RANDOM,
+                                           'linear/top1')
+        if best is not None:
+            row['best_baseline'] = best['name']
+            for key in ('linear/top1', 'finetune/top1'):
+                row[f'delta_best/{key}'] = paired_delta(
+                    results, row['name'], best['name'], key)
         if row is not control:
             row['beats_random'] = row['linear/top1'][0] > \
                 control['linear/top1'][0]
     return rows
 
 
-def fmt(pair, digits=2) -> str:
-    mean, std = pair if isinstance(pair, tuple) else (pair, None)
+def metric(result: dict, key: str):
+    part = result.get('finetune' if key.startswith('finetune') else
+                      'frozen') or {}
+    return part.get(key)
+
+
+def paired_delta(results: list, name: str, ref: str, key: str) -> tuple:
+    """(mean, std) over seeds of ``name``'s ``key`` minus ``ref``'s at the
+    same seed: pretraining noise shared by a seed cancels."""
+    by_seed = {r['seed']: metric(r, key) for r in results
+               if r['name'] == ref}
+    return mean_std([metric(r, key) - by_seed[r['seed']] for r in results
+                     if r['name'] == name and metric(r, key) is not None
+                     and by_seed.get(r['seed']) is not None])
+
+
+def fmt(pair, digits=2, sign=False) -> str:
+    """(mean, std) -> 'mean ± std'; the std is shown whenever there are
+    several seeds, even when it is 0."""
+    mean, std = pair if isinstance(pair, (tuple, list)) else (pair, None)
     if mean is None:
         return '-'
-    return f'{mean:.{digits}f}' + (f' ± {std:.{digits}f}' if std else '')
+    text = f'{mean:+.{digits}f}' if sign else f'{mean:.{digits}f}'
+    return text + ('' if std is None else f' ± {std:.{digits}f}')
 
 
 def markdown(rows: list, encoder: str) -> str:
+    best = rows[0].get('best_baseline', '-')
     head = ('| method | encoder | pretrain epochs (iters) | pretrain min | '
             'pretrain img/s | linear top-1 | kNN top-1 | fine-tune top-1 | '
-            'beats random-init |')
+            f'Δ linear vs random-init | Δ linear vs {best} | '
+            f'Δ fine-tune vs {best} | beats random-init |')
     lines = [head, '|' + '---|' * (head.count('|') - 1)]
     for r in rows:
         epochs = '-' if r['iters'] is None else \
@@ -374,7 +487,11 @@ def markdown(rows: list, encoder: str) -> str:
             f'| {r["name"]} | {encoder} | {epochs} | '
             f'{fmt(r["pretrain_min"], 1)} | {fmt(r["images_per_s"], 0)} | '
             f'{fmt(r["linear/top1"])} | {fmt(r["knn/top1"])} | '
-            f'{fmt(r["finetune/top1"])} | {beats} |')
+            f'{fmt(r["finetune/top1"])} | '
+            f'{fmt(r["delta_random"], sign=True)} | '
+            f'{fmt(r.get("delta_best/linear/top1"), sign=True)} | '
+            f'{fmt(r.get("delta_best/finetune/top1"), sign=True)} | '
+            f'{beats} |')
     return '\n'.join(lines)
 
 
@@ -425,9 +542,11 @@ def main():
     results = run_all(args, runs)
     rows = summarize(results, runs)
     table = markdown(rows, args.encoder)
-    budget = (f'{args.pretrain_iters} pretraining iterations, batch '
-              f'{results[-1].get("pretrain", {}).get("batch_size", "-")}, '
-              f'{args.seeds} seed(s); probe: {args.probe}; '
+    budget = (f'budget {args.budget}: {args.pretrain_iters} pretraining '
+              f'iterations, batch {args.pretrain_batch}, {args.seeds} '
+              f'seed(s), mean ± std over seeds, Δ = paired per-seed '
+              f'difference; fine-tune {args.finetune_iters if args.finetune else 0} '
+              f'iterations; probe: {args.probe}; '
               f'{results[0]["frozen"]["num_train"]} '
               f'train / {results[0]["frozen"]["num_test"]} test images')
     print(f'\n## compare_ssl: {args.encoder} on Fashion-MNIST 32 px\n\n'

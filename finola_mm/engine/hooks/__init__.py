@@ -1,8 +1,10 @@
 from .checkpoint_check_hook import CheckpointCompatibilityHook
 from .masked_vis_hook import MaskedReconstructionVisHook
 from .non_finite_guard_hook import NonFiniteGuardHook
+from .online_knn_hook import OnlineKNNHook
 from .preemption_hook import PreemptionHook
 from .reconstruction_vis_hook import ReconstructionVisHook
 
 __all__ = ['CheckpointCompatibilityHook', 'MaskedReconstructionVisHook',
-           'NonFiniteGuardHook', 'PreemptionHook', 'ReconstructionVisHook']
+           'NonFiniteGuardHook', 'OnlineKNNHook', 'PreemptionHook',
+           'ReconstructionVisHook']

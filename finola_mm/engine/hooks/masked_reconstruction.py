@@ -42,3 +42,30 @@ def masked_reconstruction(model, inputs: Tensor,
         return model.reconstruct(inputs, data_samples)
     raise TypeError(f'No masked reconstruction for {type(model).__name__}; '
                     f'it must be MAE, SimMIM or define reconstruct().')
+
+
+@torch.no_grad()
+def reconstruction_panels(model, data: dict) -> dict:
+    """A packed batch -> pictures (N, 3, H, W) in 0-255: ``input``,
+    ``masked`` (masked pixels grey), ``prediction``, ``pasted`` (visible
+    pixels kept, the prediction in the masked ones, as in MAE's figures) and
+    ``mask`` (white = masked).
+
+    Works for MAE, SimMIM and Masked FINOLA (their masks), and for a FINOLA
+    or plain autoencoder (it predicts every pixel: the mask is all white).
+    """
+    from finola_mm.models.utils.pixels import to_pixels
+    data = model.data_preprocessor(data, False)
+    inputs, samples = data['inputs'], data['data_samples']
+    if hasattr(model, 'reconstruct') or isinstance(model, (MAE, SimMIM)):
+        pred, mask = masked_reconstruction(model, inputs, samples)
+    else:                                         # an autoencoder
+        pred = model.neck(model.backbone(inputs))
+        mask = torch.ones_like(inputs[:, :1])
+    original = to_pixels(model.data_preprocessor, inputs)
+    pred = to_pixels(model.data_preprocessor, pred)
+    return dict(input=original,
+                masked=original * (1 - mask) + 127.5 * mask,
+                prediction=pred,
+                pasted=original * (1 - mask) + pred * mask,
+                mask=(255. * mask).expand_as(original))

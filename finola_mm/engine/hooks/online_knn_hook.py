@@ -1,0 +1,125 @@
+"""Online kNN top-1 of the encoder during pretraining (as solo-learn's)."""
+import time
+from typing import Optional
+
+import torch
+from mmengine.dataset import default_collate
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from torch import Tensor
+
+from mmpretrain.registry import DATASETS, HOOKS
+from finola_mm.evaluation.knn import knn_accuracy
+
+
+def pooled_tokens(backbone, outs) -> Tensor:
+    """The plain forward's last output -> (N, D), as the probe reads it: a
+    map is averaged over space, tokens over positions (class token
+    dropped)."""
+    x = outs[-1] if isinstance(outs, (tuple, list)) else outs
+    if x.dim() == 4:                                      # (N, D, h, w)
+        return x.mean(dim=(2, 3))
+    if x.dim() == 3:                                      # (N, extra + L, D)
+        return x[:, getattr(backbone, 'num_extra_tokens', 0):].mean(1)
+    return x.flatten(1)
+
+
+@HOOKS.register_module()
+class OnlineKNNHook(Hook):
+    """Scores weighted kNN top-1 (k=20, T=0.07, as ``knn_eval``) of the
+    pretraining backbone every ``interval`` iterations and logs it as the
+    scalar ``knn/top1`` beside the loss.
+
+    The memory bank is the first ``num_bank`` images of the training split
+    and the queries the first ``num_query`` of the test split, both through
+    the config's ``test_pipeline`` (no masks, no flips), read once before
+    training. The backbone runs its plain forward (``mask=None``) in eval
+    mode under ``no_grad``, and the global RNG state is restored after, so
+    training is bit-for-bit the same with the hook as without it.
+
+    Args:
+        interval (int): iterations between scores (and after the last).
+        num_bank (int): labelled training images in the memory bank.
+        num_query (int): test images scored.
+        dataset (dict, optional): the labelled dataset config without
+            ``test_mode``/``indices``/``pipeline``. Defaults to the training
+            dataloader's dataset.
+        batch_size (int): images per forward pass.
+        k (int), temperature (float): kNN voting.
+    """
+
+    priority = 'LOW'  # after the optimizer step and IterTimerHook
+
+    def __init__(self, interval: int = 500, num_bank: int = 2000,
+                 num_query: int = 1000, dataset: Optional[dict] = None,
+                 batch_size: int = 250, k: int = 20,
+                 temperature: float = 0.07) -> None:
+        if interval < 1 or num_bank < k or num_query < 1:
+            raise ValueError(
+                f'OnlineKNNHook needs interval >= 1, num_bank >= k and '
+                f'num_query >= 1; got interval={interval}, '
+                f'num_bank={num_bank}, k={k}, num_query={num_query}.')
+        self.interval, self.num_bank, self.num_query = (interval, num_bank,
+                                                        num_query)
+        self.dataset, self.batch_size = dataset, batch_size
+        self.k, self.temperature = k, temperature
+
+    def _labelled_batches(self, runner, test_mode: bool, num: int) -> list:
+        pipeline = runner.cfg.get('test_pipeline')
+        base = self.dataset or runner.cfg.train_dataloader.dataset
+        if pipeline is None:
+            raise ValueError(
+                'OnlineKNNHook reads images through the config\'s '
+                '`test_pipeline` (resize + pack, no masks); define one, as '
+                'configs/_base_/datasets/fashion_mnist_32px.py does, or '
+                'drop the hook from custom_hooks.')
+        dataset = DATASETS.build(dict(base, test_mode=test_mode,
+                                      indices=num, pipeline=pipeline))
+        # no DataLoader: its iterator would draw from the global RNG
+        return [default_collate([dataset[i] for i in range(
+            start, min(start + self.batch_size, len(dataset)))])
+            for start in range(0, len(dataset), self.batch_size)]
+
+    def before_train(self, runner) -> None:
+        self.bank = self._labelled_batches(runner, False, self.num_bank)
+        self.query = self._labelled_batches(runner, True, self.num_query)
+
+    @torch.no_grad()
+    def _features(self, model, batches: list) -> tuple:
+        feats, labels = [], []
+        for data in batches:
+            data = model.data_preprocessor(data, False)
+            outs = model.backbone(data['inputs'], None)   # plain forward
+            feats.append(pooled_tokens(model.backbone, outs))
+            labels.append(torch.cat([s.gt_label for s in
+                                     data['data_samples']]))
+        return torch.cat(feats), torch.cat(labels).to(feats[0].device)
+
+    def score(self, runner) -> dict:
+        model = runner.model.module if is_model_wrapper(runner.model) \
+            else runner.model
+        start, training = time.perf_counter(), model.training
+        with torch.random.fork_rng(devices=[]):
+            model.eval()
+            try:
+                result = knn_accuracy(*self._features(model, self.bank),
+                                      *self._features(model, self.query),
+                                      k=self.k, temperature=self.temperature)
+            finally:
+                model.train(training)
+        result['knn/seconds'] = time.perf_counter() - start
+        return result
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        if not (self.every_n_train_iters(runner, self.interval)
+                or self.is_last_train_iter(runner)):
+            return
+        result = self.score(runner)
+        runner.visualizer.add_scalars(
+            {'knn/top1': result['knn/top1'],
+             'knn/seconds': result['knn/seconds']}, step=runner.iter + 1)
+        runner.logger.info(
+            f'Iter(train) [{runner.iter + 1}] online kNN top-1 '
+            f'{result["knn/top1"]:.2f} ({self.num_bank} bank / '
+            f'{self.num_query} test images, {result["knn/seconds"]:.1f} s)')
