@@ -84,11 +84,11 @@ def test_every_ablation_variant_changes_what_it_names():
     spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    enc = tool.ENCODERS['vit-tiny-p4']
+    from finola_mm.utils.benchmark import PRETRAIN_METHODS, pretrain_config
     for text in tool.ABLATIONS:
-        name, method, options = tool.parse_variant(text, enc['methods'])
-        path = osp.join(ROOT, 'configs/masked_pretrain',
-                        enc['pretrain'].format(method))
+        name, method, options = tool.parse_variant(
+            text, PRETRAIN_METHODS['vit-tiny-p4'])
+        path = pretrain_config(method, 'vit-tiny-p4')
         base = tool.budget_config(path, 200, 0, {}, smoke=False)
         cfg = tool.budget_config(path, 200, 0, options, smoke=False)
         assert cfg.train_cfg.max_iters == 200

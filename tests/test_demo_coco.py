@@ -1,7 +1,6 @@
 """The generated demo COCO set: exact, self-consistent, deterministic, and
 readable by pycocotools and MMDetection."""
 import contextlib
-import importlib.util
 import io
 import json
 import os
@@ -15,12 +14,9 @@ from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from conftest import FMNIST_ROOT, ROOT
+from conftest import FMNIST_ROOT
 
-_spec = importlib.util.spec_from_file_location(
-    'make_demo_coco', osp.join(ROOT, 'tools', 'data', 'make_demo_coco.py'))
-demo = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(demo)
+from finola_mm.datasets import demo_coco as demo
 
 SMALL = dict(num_train=12, num_val=6, img_size=128, seed=0, max_objects=4,
              fmnist_root=FMNIST_ROOT)

@@ -127,7 +127,7 @@ def pretrain_ckpts(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def demo_set(tmp_path_factory):
-    make = _load_tool('tools/data/make_demo_coco.py').make_demo_coco
+    from finola_mm.datasets.demo_coco import make_demo_coco as make
     return make(tmp_path_factory.mktemp('demo') / 'coco', num_train=4,
                 num_val=2, img_size=128, seed=0, fmnist_root=FMNIST_ROOT)
 
@@ -455,18 +455,16 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
 @pytest.mark.parametrize('method', METHODS)
 def test_transfer_det_pretraining_options_fit_the_configs(method, tmp_path,
                                                           monkeypatch):
-    """The tools/train.py command it would run (no run): the options merge
-    into the pretraining config and shorten its schedule consistently."""
+    """The config it would train (no run): the pretraining config with its
+    schedule shortened consistently."""
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
-    commands = []
-    monkeypatch.setattr(transfer_det, 'run',
-                        lambda cmd, log: commands.append(cmd) or 0.)
+    configs = []
+    monkeypatch.setattr(transfer_det, 'train_in_subprocess',
+                        lambda cfg, work_dir: configs.append(cfg) or 0.)
     ckpt = transfer_det.pretrain(method, 'vit-tiny', 200, 32, str(tmp_path))
-    (cmd, ) = commands
-    assert cmd[1] == 'tools/train.py' and ckpt.endswith('iter_200.pth')
-    cfg = Config.fromfile(osp.join(ROOT, cmd[2]))
-    options = cmd[cmd.index('--cfg-options') + 1:]
-    cfg.merge_from_dict(dict(o.split('=', 1) for o in options))
+    (cfg, ) = configs
+    assert ckpt.endswith('iter_200.pth')
+    assert cfg.train_dataloader.batch_size == 32
     warmup, cosine = cfg.param_scheduler
     assert int(cfg.train_cfg.max_iters) == int(cosine.end) == 200
     assert int(warmup.end) == int(cosine.begin) == 20

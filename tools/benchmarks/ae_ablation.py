@@ -19,10 +19,8 @@ runs are cached in the work dir, so a rerun continues.
 import argparse
 import json
 import math
-import os
 import os.path as osp
 import statistics
-import sys
 import time
 
 import torch
@@ -30,12 +28,10 @@ from mmengine.config import Config, DictAction
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
-import finola_mm  # noqa: F401,E402
-from finola_mm.analysis import axis_residuals  # noqa: E402
-from finola_mm.evaluation import psnr_per_image  # noqa: E402
-from mmpretrain.registry import DATASETS, MODELS  # noqa: E402
+from finola_mm.analysis import axis_residuals
+from finola_mm.evaluation import psnr_per_image
+from finola_mm.utils.benchmark import REPO as ROOT, test_pipeline_images
+from mmpretrain.registry import MODELS
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
 FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
@@ -90,22 +86,6 @@ def parse_add(text):
     action = DictAction(option_strings=[], dest='x')
     return name, (FINOLA, {k: action._parse_iterable(v) for k, v in
                            (kv.split('=', 1) for kv in opts.split(','))})
-
-
-def cached_images(cfg, work_dir):
-    """(train, test) uint8 (N, 3, H, W) through the config's test pipeline."""
-    path = osp.join(work_dir, 'fmnist_test_pipeline.pt')
-    if osp.isfile(path):
-        return torch.load(path, weights_only=True)
-    out = []
-    for test_mode in (False, True):
-        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
-        ds_cfg.pop('indices', None)
-        ds = DATASETS.build(ds_cfg)
-        out.append(torch.stack([ds[i]['inputs'] for i in range(len(ds))]))
-    os.makedirs(work_dir, exist_ok=True)
-    torch.save(out, path)
-    return out
 
 
 def lr_factor(it, cfg):
@@ -178,7 +158,9 @@ def main():
     variants = {v: VARIANTS[v] for v in args.variants}
     variants.update(parse_add(a) for a in args.add)
     init_default_scope('mmpretrain')
-    images = cached_images(Config.fromfile(FINOLA), args.work_dir)
+    images = test_pipeline_images(
+        Config.fromfile(FINOLA),
+        cache=osp.join(args.work_dir, 'fmnist_test_pipeline.pt'))
     results, t_start = {}, time.perf_counter()
     jobs = [(n, s) for n in variants for s in args.seeds]
     for i, (name, seed) in enumerate(jobs):

@@ -31,27 +31,27 @@ an interrupted pretraining resumes, so rerunning the command continues.
 Prints a markdown table and writes it with JSON and a bar chart (PNG).
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
 import platform
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
+from finola_mm.utils.benchmark import (PRETRAIN_METHODS, REPO as ROOT,
+                                       Progress, bar_chart, fmt,
+                                       markdown_table, mask_generator_step,
+                                       mean_std, pretrain_config, read_scalars,
+                                       shorten_schedule, stage,
+                                       train_in_subprocess)
+
+# the evaluation configs of each encoder (configs/benchmarks/)
 ENCODERS = {
     'vit-tiny-p4': dict(
-        pretrain='{}_vit-tiny-p4_1xb64-1k_fmnist-32px.py',
-        methods=('masked-finola-e', 'masked-finola-b', 'mae', 'simmim'),
         probe='linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py',
         finetune='fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py'),
-    'mobile-former-tiny': dict(  # MAE needs a token encoder
-        pretrain='{}_mobile-former-tiny_1xb64-1k_fmnist-32px.py',
-        methods=('masked-finola-e', 'masked-finola-b', 'simmim'),
+    'mobile-former-tiny': dict(
         probe='linear-probe_mobile-former-tiny_1xb256-500it_fmnist-32px.py',
         finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'),
 }
@@ -105,19 +105,6 @@ ABLATIONS = (
     # (32 px at 192 px; here 8 px = 2x2 model patches)
     f'simmim-recipe={"simmim"}:{MASK}mask_ratio=0.6,{MASK}mask_patch_size=8',
 )
-
-
-def mask_generator_step(cfg) -> dict:
-    """The training pipeline's mask generator (the step whose type ends in
-    'MaskGenerator'), so options need not know its index."""
-    steps = [t for t in cfg.train_dataloader.dataset.pipeline
-             if str(t.get('type', '')).endswith('MaskGenerator')]
-    if len(steps) != 1:
-        raise SystemExit(f'{MASK}* options need exactly one *MaskGenerator '
-                         f'in the training pipeline, found {len(steps)} '
-                         f'(MAE masks inside its backbone: use '
-                         f'model.backbone.mask_ratio).')
-    return steps[0]
 
 
 def parse_args():
@@ -222,13 +209,7 @@ def budget_config(path: str, iters: int, seed: int, options: dict,
             'base_batch_size', cfg.train_dataloader.batch_size)
         cfg.train_dataloader.batch_size = batch_size
         cfg.auto_scale_lr = dict(base_batch_size=base, enable=True)
-    old = cfg.train_cfg.max_iters
-    for sched in cfg.get('param_scheduler') or []:
-        for key in ('begin', 'end'):
-            if key in sched and not sched.get('by_epoch', True):
-                sched[key] = max(1, round(sched[key] * iters / old)) \
-                    if sched[key] else 0
-    cfg.train_cfg.update(max_iters=iters, val_interval=iters)
+    shorten_schedule(cfg, iters)
     cfg.default_hooks.checkpoint = dict(
         type='CheckpointHook', by_epoch=False, max_keep_ckpts=1,
         interval=max(1, iters // 4))
@@ -249,60 +230,12 @@ def budget_config(path: str, iters: int, seed: int, options: dict,
     return cfg
 
 
-def run_train(cfg, work_dir: str, pretrained: str = None) -> float:
-    """tools/train.py on ``cfg`` in its own process (resuming any earlier
-    attempt); returns wall seconds."""
-    os.makedirs(work_dir, exist_ok=True)
-    cfg_file = osp.join(work_dir, 'config.py')
-    cfg.dump(cfg_file)
-    cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), cfg_file,
-           '--work-dir', work_dir, '--resume', 'auto']
-    if pretrained:
-        cmd += ['--pretrained', pretrained]
-    start = time.perf_counter()
-    with open(osp.join(work_dir, 'stdout.log'), 'a') as log:
-        code = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
-                               cwd=ROOT)
-    if code != 0:
-        with open(osp.join(work_dir, 'stdout.log')) as f:
-            tail = ''.join(f.readlines()[-25:])
-        raise RuntimeError(f'{" ".join(cmd)} failed (exit {code}); the end '
-                           f'of {work_dir}/stdout.log:\n{tail}')
-    return time.perf_counter() - start
-
-
-def scalars(work_dir: str) -> list:
-    """Every record MMEngine logged to vis_data/scalars.json, oldest run
-    first (a resumed run has several timestamped folders)."""
-    records = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                          'scalars.json'))):
-        with open(path) as f:
-            records += [json.loads(line) for line in f if line.strip()]
-    return records
-
-
-# ---------------------------------------------------------------- stages
-def stage(result_file: str, fn):
-    """Run ``fn`` unless ``result_file`` holds its result already."""
-    if osp.isfile(result_file):
-        with open(result_file) as f:
-            return json.load(f), True
-    result = fn()
-    with open(result_file + '.tmp', 'w') as f:
-        json.dump(result, f, indent=2)
-    os.replace(result_file + '.tmp', result_file)
-    return result, False
-
-
 def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
-    enc = ENCODERS[args.encoder]
-    cfg = budget_config(
-        osp.join(ROOT, 'configs/masked_pretrain', enc['pretrain'].format(
-            method)), args.pretrain_iters, seed, options, args.smoke,
-        args.pretrain_batch)
-    wall = run_train(cfg, work_dir)
-    times = [r['time'] for r in scalars(work_dir) if 'time' in r]
+    cfg = budget_config(pretrain_config(method, args.encoder),
+                        args.pretrain_iters, seed, options, args.smoke,
+                        args.pretrain_batch)
+    wall = train_in_subprocess(cfg, work_dir)
+    times = [r['time'] for r in read_scalars(work_dir) if 'time' in r]
     batch = cfg.train_dataloader.batch_size
     return dict(checkpoint=osp.join(work_dir,
                                     f'iter_{args.pretrain_iters}.pth'),
@@ -348,8 +281,8 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
         iters, seed, {}, args.smoke)
     if not ckpt:  # the random-init control: fix its weights by the seed
         cfg.model.backbone.init_cfg = None
-    wall = run_train(cfg, work_dir, pretrained=ckpt)
-    final = [r for r in scalars(work_dir) if 'accuracy/top1' in r][-1]
+    wall = train_in_subprocess(cfg, work_dir, pretrained=ckpt)
+    final = [r for r in read_scalars(work_dir) if 'accuracy/top1' in r][-1]
     name = 'linear' if key == 'probe' else 'finetune'
     return {f'{name}/top1': final['accuracy/top1'],
             f'{name}/top5': final.get('accuracy/top5'), f'{name}_s': wall}
@@ -358,55 +291,45 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
 def run_all(args, runs: list) -> list:
     """[(name, method, options)] x seeds -> one result dict per run."""
     jobs = [(seed, *run) for seed in range(args.seeds) for run in runs]
-    results, start, ran = [], time.perf_counter(), 0
-    for n, (seed, name, method, options) in enumerate(jobs):
+    results, progress = [], Progress(len(jobs))
+    for seed, name, method, options in jobs:
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
         os.makedirs(work, exist_ok=True)
         row = dict(name=name, method=method, options=options, seed=seed)
-        print(f'[{n + 1}/{len(jobs)}] {name} seed {seed}', flush=True)
         ckpt = None
         if method != RANDOM:
             pre, cached = stage(osp.join(work, 'pretrain.json'), lambda: (
                 pretrain(args, method, options, seed,
                          osp.join(work, 'pretrain'))))
             row['pretrain'], ckpt = pre, pre['checkpoint']
-            print(f'    pretrain {"(cached) " if cached else ""}'
+            print(f'    {name} seed {seed}: pretrain '
+                  f'{"(cached) " if cached else ""}'
                   f'{pre["wall_s"] / 60:.1f} min, '
                   f'{pre["images_per_s"] or 0:.0f} img/s', flush=True)
         row['frozen'], cached = stage(osp.join(work, 'frozen.json'),
                                       lambda: frozen_eval(args, ckpt, seed))
-        ran += not cached
         if args.probe == 'config':
             probe, _ = stage(osp.join(work, 'probe.json'), lambda: config_run(
                 args, 'probe', args.probe_iters, ckpt, seed,
                 osp.join(work, 'probe')))
             row['frozen'].update(probe)
         if args.finetune:
-            row['finetune'], _ = stage(
+            row['finetune'], ft_cached = stage(
                 osp.join(work, 'finetune.json'), lambda: config_run(
                     args, 'finetune', args.finetune_iters, ckpt, seed,
                     osp.join(work, 'finetune')))
+            cached = cached and ft_cached
         f = row['frozen']
-        print(f'    linear top-1 {f["linear/top1"]:.2f}, kNN top-1 '
-              f'{f["knn/top1"]:.2f}', flush=True)
-        elapsed = time.perf_counter() - start
-        # jobs read back from an earlier run cost nothing: not in the rate
-        eta = elapsed / max(ran, 1) * (len(jobs) - n - 1)
-        print(f'    elapsed {elapsed / 60:.1f} min, ETA {eta / 60:.1f} min '
-              f'({len(jobs) - n - 1} runs left)', flush=True)
+        ft = (f', fine-tune top-1 {row["finetune"]["finetune/top1"]:.2f}'
+              if row.get('finetune') else '')
+        progress.step(f'{name} seed {seed}: linear top-1 '
+                      f'{f["linear/top1"]:.2f}, kNN top-1 '
+                      f'{f["knn/top1"]:.2f}{ft}', cached)
         results.append(row)
     return results
 
 
 # ---------------------------------------------------------------- report
-def mean_std(values: list) -> tuple:
-    values = [v for v in values if v is not None]
-    if not values:
-        return None, None
-    return statistics.fmean(values), (statistics.stdev(values)
-                                      if len(values) > 1 else None)
-
-
 def summarize(results: list, runs: list) -> list:
     """One row per run name: metrics as (mean, std) over seeds."""
     rows = []
@@ -461,68 +384,40 @@ def paired_delta(results: list, name: str, ref: str, key: str) -> tuple:
                      and by_seed.get(r['seed']) is not None])
 
 
-def fmt(pair, digits=2, sign=False) -> str:
-    """(mean, std) -> 'mean ± std'; the std is shown whenever there are
-    several seeds, even when it is 0."""
-    mean, std = pair if isinstance(pair, (tuple, list)) else (pair, None)
-    if mean is None:
-        return '-'
-    text = f'{mean:+.{digits}f}' if sign else f'{mean:.{digits}f}'
-    return text + ('' if std is None else f' ± {std:.{digits}f}')
-
-
 def markdown(rows: list, encoder: str) -> str:
     best = rows[0].get('best_baseline', '-')
-    head = ('| method | encoder | pretrain epochs (iters) | pretrain min | '
-            'pretrain img/s | linear top-1 | kNN top-1 | fine-tune top-1 | '
-            f'Δ linear vs random-init | Δ linear vs {best} | '
-            f'Δ fine-tune vs {best} | beats random-init |')
-    lines = [head, '|' + '---|' * (head.count('|') - 1)]
+    head = ['method', 'encoder', 'pretrain epochs (iters)', 'pretrain min',
+            'pretrain img/s', 'linear top-1', 'kNN top-1', 'fine-tune top-1',
+            'Δ linear vs random-init', f'Δ linear vs {best}',
+            f'Δ fine-tune vs {best}', 'beats random-init']
+    body = []
     for r in rows:
         epochs = '-' if r['iters'] is None else \
             f'{r["epochs"]:.2f} ({r["iters"]})'
         beats = {True: 'yes', False: '**NO**'}.get(r.get('beats_random'),
                                                   '(control)')
-        lines.append(
-            f'| {r["name"]} | {encoder} | {epochs} | '
-            f'{fmt(r["pretrain_min"], 1)} | {fmt(r["images_per_s"], 0)} | '
-            f'{fmt(r["linear/top1"])} | {fmt(r["knn/top1"])} | '
-            f'{fmt(r["finetune/top1"])} | '
-            f'{fmt(r["delta_random"], sign=True)} | '
-            f'{fmt(r.get("delta_best/linear/top1"), sign=True)} | '
-            f'{fmt(r.get("delta_best/finetune/top1"), sign=True)} | '
-            f'{beats} |')
-    return '\n'.join(lines)
+        body.append([
+            r['name'], encoder, epochs, fmt(r['pretrain_min'], 1),
+            fmt(r['images_per_s'], 0), fmt(r['linear/top1']),
+            fmt(r['knn/top1']), fmt(r['finetune/top1']),
+            fmt(r['delta_random'], sign=True),
+            fmt(r.get('delta_best/linear/top1'), sign=True),
+            fmt(r.get('delta_best/finetune/top1'), sign=True), beats])
+    return markdown_table(head, body)
 
 
-def bar_chart(rows: list, path: str, title: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+def chart(rows: list, path: str, title: str) -> None:
     keys = [k for k in ('linear/top1', 'knn/top1', 'finetune/top1')
             if any(r[k][0] is not None for r in rows)]
-    width = 0.8 / len(keys)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(rows), 4))
-    for i, key in enumerate(keys):
-        xs = [j + (i - (len(keys) - 1) / 2) * width for j in range(len(rows))]
-        ax.bar(xs, [r[key][0] or 0 for r in rows], width,
-               yerr=[r[key][1] or 0 for r in rows], capsize=3, label=key)
-    ax.set_xticks(range(len(rows)), [r['name'] for r in rows], rotation=20)
-    ax.set_ylabel('accuracy (%)')
-    lows = [r[k][0] for r in rows for k in keys if r[k][0] is not None]
-    ax.set_ylim(max(0, min(lows) - 10), min(100, max(lows) + 5))
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    bar_chart([r['name'] for r in rows],
+              {k: [r[k] for r in rows] for k in keys}, path, title)
 
 
 def main():
     args = parse_args()
     from mmengine.logging import MMLogger  # in-process feature passes: quiet
     MMLogger.get_instance('compare_ssl', log_level='WARNING')
-    methods = ENCODERS[args.encoder]['methods']
+    methods = PRETRAIN_METHODS[args.encoder]
     chosen = args.methods or methods
     unknown = set(chosen) - set(methods)
     if unknown:
@@ -565,7 +460,7 @@ def main():
                     ('_smoke' if args.smoke else ''))
     with open(stem + '.md', 'w') as f:
         f.write(f'{budget}\n\n{table}\n')
-    bar_chart(rows, stem + '.png', f'{args.encoder}, Fashion-MNIST 32 px: '
+    chart(rows, stem + '.png', f'{args.encoder}, Fashion-MNIST 32 px: '
               f'{budget}')
     with open(stem + '.json', 'w') as f:
         json.dump(dict(command=' '.join(sys.argv), args=vars(args),

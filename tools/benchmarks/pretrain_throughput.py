@@ -23,19 +23,13 @@ import platform
 import resource
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-ENCODERS = {
-    'vit-tiny-p4': '{}_vit-tiny-p4_1xb64-1k_fmnist-32px.py',
-    'vit-base-p16': '{}_vit-base-p16_8xb512-coslr-400e_in1k-224px.py',
-}
+from finola_mm.utils.benchmark import REPO as ROOT, pretrain_config
+
+# the ViT encoders, on which all four methods have a config
+ENCODERS = ('vit-tiny-p4', 'vit-base-p16')
 METHODS = ('masked-finola-b', 'masked-finola-e', 'mae', 'simmim')
 # (method, must reach this baseline's images/s)
 SPEED_TARGETS = (('masked-finola-b', 'mae'), ('masked-finola-e', 'simmim'))
-
-
-def config_path(encoder: str, method: str) -> str:
-    return osp.join(ROOT, 'configs/masked_pretrain',
-                    ENCODERS[encoder].format(method))
 
 
 def synthetic_batch(cfg, batch: int):
@@ -72,7 +66,7 @@ def measure(args_tuple):
     from mmpretrain.registry import MODELS
     torch.manual_seed(0)
     init_default_scope('mmpretrain')
-    cfg = Config.fromfile(config_path(encoder, method))
+    cfg = Config.fromfile(pretrain_config(method, encoder))
     cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     if finola_impl and 'finola' in method:
         cfg.model.neck.setdefault('finola_cfg', {})['impl'] = finola_impl

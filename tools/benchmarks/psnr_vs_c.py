@@ -25,19 +25,15 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 import textwrap
 import time
 
-import torch
 from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
-import finola_mm  # noqa: F401,E402
-from finola_mm.evaluation import pca_psnr  # noqa: E402
+from finola_mm.evaluation import pca_psnr
+from finola_mm.utils.benchmark import (REPO as ROOT, shorten_schedule,
+                                       test_pipeline_images)
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
 FINOLA_CFG = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
@@ -73,14 +69,7 @@ def parse_args():
 def budget_cfg(path, args, work_dir, options):
     cfg = Config.fromfile(path)
     cfg.merge_from_dict(options)
-    warmup = max(1, args.iters // 20)
-    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=args.iters,
-                         val_interval=args.iters + 1)
-    cfg.param_scheduler = [
-        dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-             end=warmup),
-        dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup,
-             end=args.iters, eta_min=1e-5)]
+    shorten_schedule(cfg, args.iters)   # the configs' warm-up: 1/20
     cfg.train_dataloader.batch_size = args.batch
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.test_dataloader.dataset.indices = args.test_images
@@ -121,24 +110,6 @@ def trend(series):
         return None, None
     rising = all(b > a for a, b in zip(series, series[1:]))
     return rising, series[-1] - series[0]
-
-
-def fmnist_pixels(path, test_images):
-    """Training and test images as the test pipeline makes them: (N, 1024)
-    gray 0-255 (the channels are copies), for the PCA anchor."""
-    cfg = Config.fromfile(path)
-    init_default_scope('mmpretrain')
-    from mmpretrain.registry import DATASETS
-    out = []
-    for test_mode, limit in ((False, None), (True, test_images)):
-        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
-        ds_cfg.pop('indices', None)
-        if limit:
-            ds_cfg['indices'] = limit
-        ds = DATASETS.build(ds_cfg)
-        out.append(torch.stack([ds[i]['inputs'][0] for i in range(len(ds))])
-                   .flatten(1).double())
-    return out
 
 
 def plot(rows, fullres, path, title):
@@ -194,7 +165,9 @@ def main():
               f'{results[key]["psnr"]:.2f} dB; elapsed {done / 60:.1f} min, '
               f'ETA {done / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
               flush=True)
-    train, test = fmnist_pixels(FINOLA_CFG, args.test_images)
+    # (N, 1024) grey 0-255 (the three channels are copies), for PCA
+    train, test = (x[:, 0].flatten(1).double() for x in test_pipeline_images(
+        Config.fromfile(FINOLA_CFG), args.test_images))
     pca = {C: pca_psnr(train, test, C)
            for C in sorted({*args.channels, *args.fullres})}
 

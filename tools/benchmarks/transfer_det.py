@@ -19,28 +19,27 @@ Prints a markdown table and writes JSON (work_dirs/benchmarks/).
 """
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import os.path as osp
 import platform
-import subprocess
-import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # Before torch loads (here and in the runs it starts): OpenMP threads that
 # spin while waiting make many small ops 10-100x slower whenever another
 # process shares the 2 cores; sleeping costs little when they are idle.
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-PRETRAIN = 'configs/masked_pretrain/{}_{}_1xb64-1k_fmnist-32px.py'
+from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
+from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
+                                       REPO as ROOT, Progress,
+                                       markdown_table, pretrain_config,
+                                       shorten_schedule, train_in_subprocess)
+
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-128px.py')
-ENCODERS = {  # name: (config name, neck, pretraining methods)
-    'vit-tiny': ('vit-tiny-p4', 'sfp',
-                 ('masked-finola-e', 'masked-finola-b', 'mae', 'simmim')),
-    'mobile-former-tiny': ('mobile-former-tiny', 'fpn',
-                           ('masked-finola-e', 'masked-finola-b', 'simmim')),
+ENCODERS = {  # name: (config name, neck)
+    'vit-tiny': ('vit-tiny-p4', 'sfp'),
+    'mobile-former-tiny': ('mobile-former-tiny', 'fpn'),
 }
 CONTROL = 'random-init'
 # Defaults measured to finish on 2 CPU cores within the hour (see
@@ -55,44 +54,10 @@ def log(msg: str) -> None:
     print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
-class Progress:
-    """Stage k/n with elapsed time and an ETA from the stages so far."""
-
-    def __init__(self, total: int):
-        self.total, self.done, self.start = total, 0, time.perf_counter()
-
-    def step(self, what: str) -> None:
-        self.done += 1
-        elapsed = time.perf_counter() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        log(f'[{self.done}/{self.total}] {what}; elapsed '
-            f'{elapsed / 60:.1f} min, ETA {eta / 60:.1f} min')
-
-
-def run(cmd: list, log_path: str) -> float:
-    """Run ``cmd`` from the repository root, output to ``log_path``;
-    return its wall seconds, or exit showing the log's tail on failure."""
-    os.makedirs(osp.dirname(log_path), exist_ok=True)
-    start = time.perf_counter()
-    with open(log_path, 'w') as f:
-        code = subprocess.call(cmd, cwd=ROOT, stdout=f,
-                               stderr=subprocess.STDOUT)
-    if code:
-        with open(log_path) as f:
-            tail = f.read()[-3000:]
-        raise SystemExit(f'{" ".join(cmd)}\nfailed ({code}); end of '
-                         f'{log_path}:\n{tail}')
-    return time.perf_counter() - start
-
-
 def make_demo_set(data_root: str, num_train: int, num_val: int) -> dict:
     """The demo COCO set (made once; kept if its meta matches)."""
-    path = osp.join(ROOT, 'tools/data/make_demo_coco.py')
-    spec = importlib.util.spec_from_file_location('make_demo_coco', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.make_demo_coco(data_root, num_train=num_train,
-                                 num_val=num_val, img_size=128, seed=0)
+    return make_demo_coco(data_root, num_train=num_train, num_val=num_val,
+                          img_size=128, seed=0)
 
 
 def data_options(data_root: str) -> dict:
@@ -109,19 +74,15 @@ def data_options(data_root: str) -> dict:
 def pretrain(method: str, encoder: str, iters: int, batch: int,
              out_dir: str) -> str:
     """A short run of the method's 32 px pretraining config -> checkpoint."""
+    from mmengine.config import Config
     work_dir = osp.join(out_dir, 'pretrain', method)
-    cfg = PRETRAIN.format(method, ENCODERS[encoder][0])
-    warmup = max(1, min(50, iters // 10))  # the config's 50 of 1000
-    seconds = run([
-        sys.executable, 'tools/train.py', cfg, '--work-dir', work_dir,
-        '--cfg-options', f'train_cfg.max_iters={iters}',
-        f'param_scheduler.0.end={warmup}',  # warm-up, then cosine to the end
-        f'param_scheduler.1.begin={warmup}', f'param_scheduler.1.end={iters}',
-        f'default_hooks.checkpoint.interval={iters}',
-        f'train_dataloader.batch_size={batch}',
-        'train_dataloader.num_workers=0',
-        'train_dataloader.persistent_workers=False'
-    ], osp.join(work_dir, 'run.log'))
+    cfg = Config.fromfile(pretrain_config(method, ENCODERS[encoder][0]))
+    # warm-up: the config's 50 of 1000, at most 50; then cosine to the end
+    shorten_schedule(cfg, iters, warmup=max(1, min(50, iters // 10)))
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.train_dataloader.update(batch_size=batch, num_workers=0,
+                                persistent_workers=False)
+    seconds = train_in_subprocess(cfg, work_dir)
     log(f'  pretrained {method} ({iters} iterations) in {seconds:.0f} s')
     return osp.join(work_dir, f'iter_{iters}.pth')
 
@@ -191,13 +152,13 @@ def table(rows: list) -> str:
     def num(r, key):
         value = r['metrics'].get(key)
         return '-' if value is None else f'{100 * value:.1f}'
-    lines = ['| method | encoder | detector | frozen | train s | bbox mAP '
-             '| bbox mAP50 | segm mAP |', '|---|---|---|---|---|---|---|---|']
-    lines += [f'| {r["method"]} | {r["encoder"]} | {r["detector"]} | '
-              f'{"yes" if r["frozen"] else "no"} | {r["train_s"]:.0f} | '
-              f'{num(r, "coco/bbox_mAP")} | {num(r, "coco/bbox_mAP_50")} | '
-              f'{num(r, "coco/segm_mAP")} |' for r in rows]
-    return '\n'.join(lines)
+    return markdown_table(
+        ['method', 'encoder', 'detector', 'frozen', 'train s', 'bbox mAP',
+         'bbox mAP50', 'segm mAP'],
+        [[r['method'], r['encoder'], r['detector'],
+          'yes' if r['frozen'] else 'no', f'{r["train_s"]:.0f}',
+          num(r, 'coco/bbox_mAP'), num(r, 'coco/bbox_mAP_50'),
+          num(r, 'coco/segm_mAP')] for r in rows])
 
 
 def parse_args():
@@ -234,7 +195,8 @@ def main():
     sizes = dict(SMOKE if args.smoke else FULL)
     for key in ('pretrain_iters', 'det_iters'):
         sizes[key] = getattr(args, key) or sizes[key]
-    config_name, neck, methods = ENCODERS[args.encoder]
+    config_name, neck = ENCODERS[args.encoder]
+    methods = PRETRAIN_METHODS[config_name]
     cfg = DETECTOR.format(detector=args.detector, encoder=config_name,
                           neck=neck, mode='frozen' if args.frozen else 'ft')
     start = time.perf_counter()

@@ -17,15 +17,12 @@ the masks.
 import argparse
 import os
 import os.path as osp
-import sys
 
 import cv2
 import mmcv
 import numpy as np
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 PANELS = ('input', 'mask', 'masked', 'prediction', 'pasted')
 TITLES = dict(input='input', mask='mask', masked='masked input',
               prediction='prediction', pasted='pasted')

@@ -8,17 +8,15 @@ data_preprocessor = dict(
     mean=[72.94, 72.94, 72.94],  # Fashion-MNIST pixel mean / std (0-255)
     std=[90.02, 90.02, 90.02])
 
-train_pipeline = [
-    dict(type='Resize', scale=(img_size, img_size), interpolation='bicubic'),
-    dict(type='GrayToRGB'),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='Resize', scale=(img_size, img_size), interpolation='bicubic'),
-    dict(type='GrayToRGB'),
-    dict(type='PackInputs'),
-]
+# The steps are named so that derived bases (the masked-image ones) can
+# reuse them as {{_base_.<name>}} instead of repeating them.
+resize = dict(type='Resize', scale=(img_size, img_size),
+              interpolation='bicubic')
+gray_to_rgb = dict(type='GrayToRGB')
+flip = dict(type='RandomFlip', prob=0.5)
+pack = dict(type='PackInputs')
+train_pipeline = [resize, gray_to_rgb, flip, pack]
+test_pipeline = [resize, gray_to_rgb, pack]
 
 train_dataloader = dict(
     batch_size=64,

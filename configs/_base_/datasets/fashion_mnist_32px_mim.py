@@ -7,13 +7,10 @@ _base_ = './fashion_mnist_32px.py'
 
 mask_generator = dict(type='PatchMaskGenerator', input_size=32,
                       mask_patch_size=4, model_patch_size=4, mask_ratio=0.75)
-train_pipeline = [
-    dict(type='Resize', scale=(32, 32), interpolation='bicubic'),
-    dict(type='GrayToRGB'),
-    dict(type='RandomFlip', prob=0.5),
-    mask_generator,
-    dict(type='PackInputs'),  # packs 'mask' as a tensor by default
-]
+# the base's steps with the mask generator before packing ('mask' is packed
+# as a tensor by default)
+train_pipeline = [{{_base_.resize}}, {{_base_.gray_to_rgb}}, {{_base_.flip}},
+                  mask_generator, {{_base_.pack}}]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 # Pretraining has no validation loop; MaskedReconstructionVisHook draws
 # pictures from a kept training batch instead.

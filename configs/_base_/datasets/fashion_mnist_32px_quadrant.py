@@ -4,11 +4,7 @@ _base_ = './fashion_mnist_32px_mim.py'
 
 mask_generator = dict(type='QuadrantMaskGenerator', input_size=32,
                       model_patch_size=4, quadrant='random')
-train_pipeline = [
-    dict(type='Resize', scale=(32, 32), interpolation='bicubic'),
-    dict(type='GrayToRGB'),
-    dict(type='RandomFlip', prob=0.5),
-    mask_generator,
-    dict(type='PackInputs'),  # packs 'mask' as a tensor by default
-]
+# the _mim pipeline with this mask generator in its place
+train_pipeline = [{{_base_.resize}}, {{_base_.gray_to_rgb}}, {{_base_.flip}},
+                  mask_generator, {{_base_.pack}}]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

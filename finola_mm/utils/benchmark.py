@@ -1,0 +1,226 @@
+"""What every benchmark in tools/benchmarks shares, so that each script reads
+as its protocol only: which config a method and encoder use, a schedule
+shortened to a budget, training in a subprocess, stages that resume,
+progress with an ETA, and the report (mean ± std, markdown, bar chart)."""
+import glob
+import json
+import os
+import os.path as osp
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable, Optional, Sequence
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+E, B = 'masked-finola-e', 'masked-finola-b'
+# encoder -> (its pretraining configs' names, the methods that have one);
+# MAE needs a token encoder to drop tokens, so Mobile-Former has none
+PRETRAIN_CONFIGS = {
+    'vit-tiny-p4': ('{}_vit-tiny-p4_1xb64-1k_fmnist-32px.py',
+                    (E, B, 'mae', 'simmim')),
+    'mobile-former-tiny': ('{}_mobile-former-tiny_1xb64-1k_fmnist-32px.py',
+                           (E, B, 'simmim')),
+    'vit-base-p16': ('{}_vit-base-p16_8xb512-coslr-400e_in1k-224px.py',
+                     (E, B, 'mae', 'simmim')),
+    'mobile-former-508m': (
+        '{}_mobile-former-508m_8xb512-coslr-400e_in1k-224px.py',
+        (E, B, 'simmim')),
+}
+PRETRAIN_METHODS = {enc: methods for enc, (_, methods)
+                    in PRETRAIN_CONFIGS.items()}
+
+
+def pretrain_config(method: str, encoder: str) -> str:
+    """The absolute path of ``method``'s pretraining config on ``encoder``
+    (configs/masked_pretrain/)."""
+    if method not in PRETRAIN_METHODS.get(encoder, ()):
+        raise ValueError(f'no pretraining config for {method} on {encoder}; '
+                         f'there are {PRETRAIN_METHODS}.')
+    return osp.join(REPO, 'configs', 'masked_pretrain',
+                    PRETRAIN_CONFIGS[encoder][0].format(method))
+
+
+# ---------------------------------------------------------------- configs
+def shorten_schedule(cfg, iters: int, warmup: Optional[int] = None) -> None:
+    """Fit ``cfg``'s iteration-based run to ``iters`` in place: every
+    iteration-based LR scheduler's begin/end scaled in proportion (or the
+    first one, the warm-up, ending at ``warmup``), one validation at the
+    end."""
+    old = cfg.train_cfg.max_iters
+    scheds = [s for s in cfg.get('param_scheduler') or []
+              if not s.get('by_epoch', True)]
+    for sched in scheds:
+        for key in ('begin', 'end'):
+            if sched.get(key):
+                sched[key] = max(1, round(sched[key] * iters / old))
+    if warmup is not None and len(scheds) >= 2:
+        scheds[0]['end'] = scheds[1]['begin'] = warmup
+        scheds[-1]['end'] = iters
+    cfg.train_cfg.update(max_iters=iters, val_interval=iters)
+
+
+def mask_generator_step(cfg) -> dict:
+    """The training pipeline's mask generator (the one step whose type ends
+    in 'MaskGenerator'), found by type rather than by position."""
+    steps = [t for t in cfg.train_dataloader.dataset.pipeline
+             if str(t.get('type', '')).endswith('MaskGenerator')]
+    if len(steps) != 1:
+        raise SystemExit(f'mask_generator.* options need exactly one '
+                         f'*MaskGenerator in the training pipeline, found '
+                         f'{len(steps)} (MAE masks inside its backbone: use '
+                         f'model.backbone.mask_ratio).')
+    return steps[0]
+
+
+# ---------------------------------------------------------------- running
+def run_logged(cmd: Sequence[str], log_path: str, append: bool = False,
+               env: Optional[dict] = None) -> float:
+    """Run ``cmd`` from the repository root with its output in
+    ``log_path``; return its wall seconds, or raise showing the log's tail."""
+    os.makedirs(osp.dirname(log_path) or '.', exist_ok=True)
+    start = time.perf_counter()
+    with open(log_path, 'a' if append else 'w') as log:
+        code = subprocess.call(list(cmd), stdout=log,
+                               stderr=subprocess.STDOUT, cwd=REPO, env=env)
+    if code != 0:
+        with open(log_path) as f:
+            tail = ''.join(f.readlines()[-25:])
+        raise RuntimeError(f'{" ".join(cmd)} failed (exit {code}); the end '
+                           f'of {log_path}:\n{tail}')
+    return time.perf_counter() - start
+
+
+def train_in_subprocess(cfg, work_dir: str,
+                        pretrained: Optional[str] = None) -> float:
+    """``tools/train.py`` on ``cfg`` (dumped to work_dir/config.py) in its
+    own process, resuming any earlier attempt; returns wall seconds."""
+    os.makedirs(work_dir, exist_ok=True)
+    cfg_file = osp.join(work_dir, 'config.py')
+    cfg.dump(cfg_file)
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), cfg_file,
+           '--work-dir', work_dir, '--resume', 'auto']
+    if pretrained:
+        cmd += ['--pretrained', pretrained]
+    return run_logged(cmd, osp.join(work_dir, 'stdout.log'), append=True)
+
+
+def read_scalars(work_dir: str) -> list:
+    """Every record MMEngine logged to vis_data/scalars.json, oldest run
+    first (a resumed run has several timestamped folders)."""
+    records = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    return records
+
+
+def stage(result_file: str, fn: Callable[[], dict]) -> tuple:
+    """(result, cached): ``fn()``'s result, written atomically to
+    ``result_file``, or the one an earlier run left there."""
+    if osp.isfile(result_file):
+        with open(result_file) as f:
+            return json.load(f), True
+    result = fn()
+    with open(result_file + '.tmp', 'w') as f:
+        json.dump(result, f, indent=2)
+    os.replace(result_file + '.tmp', result_file)
+    return result, False
+
+
+class Progress:
+    """'[k/n] what; elapsed, ETA' lines; stages read back from an earlier
+    run (``cached``) do not count towards the rate."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.ran = total, 0, 0
+        self.start = time.perf_counter()
+
+    def step(self, what: str, cached: bool = False) -> None:
+        self.done += 1
+        self.ran += not cached
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / max(self.ran, 1) * (self.total - self.done)
+        print(f'[{time.strftime("%H:%M:%S")}] [{self.done}/{self.total}] '
+              f'{what}; elapsed {elapsed / 60:.1f} min, ETA '
+              f'{eta / 60:.1f} min', flush=True)
+
+
+# ---------------------------------------------------------------- report
+def mean_std(values: Sequence) -> tuple:
+    """(mean, sample std) of the values that are not None; std is None for
+    one value, (None, None) for none."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    return statistics.fmean(values), (statistics.stdev(values)
+                                      if len(values) > 1 else None)
+
+
+def fmt(pair, digits: int = 2, sign: bool = False) -> str:
+    """(mean, std) or a number -> 'mean ± std' ('-' for none); the std is
+    shown whenever there are several values, even when it is 0."""
+    mean, std = pair if isinstance(pair, (tuple, list)) else (pair, None)
+    if mean is None:
+        return '-'
+    text = f'{mean:+.{digits}f}' if sign else f'{mean:.{digits}f}'
+    return text + ('' if std is None else f' ± {std:.{digits}f}')
+
+
+def markdown_table(head: Sequence[str], rows: Sequence[Sequence]) -> str:
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    lines += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return '\n'.join(lines)
+
+
+def bar_chart(labels: Sequence[str], series: dict, path: str, title: str,
+              ylabel: str = 'accuracy (%)') -> None:
+    """Grouped bars: ``series`` maps a name to one (mean, std) per label."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    width = 0.8 / len(series)
+    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(labels), 4))
+    for i, (name, values) in enumerate(series.items()):
+        xs = [j + (i - (len(series) - 1) / 2) * width
+              for j in range(len(labels))]
+        ax.bar(xs, [v[0] or 0 for v in values], width,
+               yerr=[v[1] or 0 for v in values], capsize=3, label=name)
+    ax.set_xticks(range(len(labels)), labels, rotation=20)
+    ax.set_ylabel(ylabel)
+    lows = [v[0] for vs in series.values() for v in vs if v[0] is not None]
+    ax.set_ylim(max(0, min(lows) - 10), min(100, max(lows) + 5))
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- data
+def test_pipeline_images(cfg, test_images: Optional[int] = None,
+                         cache: Optional[str] = None) -> tuple:
+    """(train, test) uint8 images (N, 3, H, W) of ``cfg``'s test dataset
+    through its test pipeline: every training image, the first
+    ``test_images`` test images (all if None). ``cache``: a .pt file that
+    keeps them between runs."""
+    import torch
+    from mmengine.registry import init_default_scope
+
+    from mmpretrain.registry import DATASETS
+    if cache and osp.isfile(cache):
+        return tuple(torch.load(cache, weights_only=True))
+    init_default_scope('mmpretrain')
+    out = []
+    for test_mode, limit in ((False, None), (True, test_images)):
+        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
+        ds_cfg.pop('indices', None)
+        if limit:
+            ds_cfg['indices'] = limit
+        ds = DATASETS.build(ds_cfg)
+        out.append(torch.stack([ds[i]['inputs'] for i in range(len(ds))]))
+    if cache:
+        os.makedirs(osp.dirname(cache) or '.', exist_ok=True)
+        torch.save(out, cache)
+    return tuple(out)

@@ -1,0 +1,86 @@
+"""finola_mm.utils.benchmark: the helpers every benchmark shares."""
+import json
+
+import pytest
+from mmengine.config import Config
+
+from finola_mm.utils import benchmark as bm
+
+
+def schedule_cfg(max_iters=1000, warmup=50):
+    return Config(dict(
+        train_cfg=dict(type='IterBasedTrainLoop', max_iters=max_iters,
+                       val_interval=max_iters),
+        param_scheduler=[
+            dict(type='LinearLR', by_epoch=False, begin=0, end=warmup),
+            dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup,
+                 end=max_iters)]))
+
+
+def test_shorten_schedule_scales_or_sets_the_warm_up():
+    cfg = schedule_cfg()
+    bm.shorten_schedule(cfg, 2000)
+    warm, cos = cfg.param_scheduler
+    assert (warm.begin, warm.end, cos.begin, cos.end) == (0, 100, 100, 2000)
+    assert cfg.train_cfg.max_iters == cfg.train_cfg.val_interval == 2000
+    cfg = schedule_cfg()
+    bm.shorten_schedule(cfg, 150, warmup=15)
+    warm, cos = cfg.param_scheduler
+    assert (warm.end, cos.begin, cos.end) == (15, 15, 150)
+
+
+def test_every_pretrain_config_exists_and_unknown_ones_say_so():
+    import os.path as osp
+    for encoder, methods in bm.PRETRAIN_METHODS.items():
+        for method in methods:
+            assert osp.isfile(bm.pretrain_config(method, encoder))
+    with pytest.raises(ValueError, match='no pretraining config for mae'):
+        bm.pretrain_config('mae', 'mobile-former-tiny')
+
+
+def test_mask_generator_is_found_by_type():
+    cfg = Config.fromfile(bm.pretrain_config('simmim', 'vit-tiny-p4'))
+    step = bm.mask_generator_step(cfg)
+    assert step['type'] == 'PatchMaskGenerator'
+    step['mask_ratio'] = 0.5   # the same dict the config holds
+    assert any(t.get('mask_ratio') == 0.5
+               for t in cfg.train_dataloader.dataset.pipeline)
+
+
+def test_report_helpers():
+    assert bm.mean_std([1., 3., None]) == (2., 2 ** .5)
+    assert bm.mean_std([4.]) == (4., None) and bm.mean_std([]) == (None,
+                                                                   None)
+    assert bm.fmt((2., 0.)) == '2.00 ± 0.00'
+    assert bm.fmt((2., None)) == '2.00' and bm.fmt(None) == '-'
+    assert bm.fmt((1.5, 0.25), 1, sign=True) == '+1.5 ± 0.2'
+    table = bm.markdown_table(['a', 'b'], [[1, 'x'], [2, 'y']])
+    assert table.splitlines() == ['| a | b |', '|---|---|', '| 1 | x |',
+                                  '| 2 | y |']
+
+
+def test_stage_runs_once_then_reads_back(tmp_path):
+    calls = []
+    path = str(tmp_path / 'r.json')
+    first = bm.stage(path, lambda: calls.append(1) or {'v': 1})
+    again = bm.stage(path, lambda: calls.append(1) or {'v': 2})
+    assert first == ({'v': 1}, False) and again == ({'v': 1}, True)
+    assert calls == [1] and json.load(open(path)) == {'v': 1}
+
+
+def test_progress_eta_ignores_cached_stages(capsys, monkeypatch):
+    clock = iter([0., 0., 60., 120.])
+    monkeypatch.setattr(bm.time, 'perf_counter', lambda: next(clock))
+    progress = bm.Progress(4)
+    progress.step('read back', cached=True)     # at 0 s
+    progress.step('ran', cached=False)          # at 60 s: 1 run, 2 left
+    out = capsys.readouterr().out.splitlines()
+    assert '[1/4] read back' in out[0] and '[2/4] ran' in out[1]
+    assert out[1].endswith('elapsed 1.0 min, ETA 2.0 min')
+
+
+def test_run_logged_shows_the_tail_of_a_failure(tmp_path):
+    import sys
+    log = str(tmp_path / 'x.log')
+    with pytest.raises(RuntimeError, match='boom'):
+        bm.run_logged([sys.executable, '-c', 'print("boom"); exit(3)'], log)
