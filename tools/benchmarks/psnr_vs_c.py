@@ -87,7 +87,12 @@ def trained_psnr(name, path, args, options):
     result_file = osp.join(work_dir, 'result.json')
     if osp.isfile(result_file):
         with open(result_file) as f:
-            return json.load(f)
+            cached = json.load(f)
+        budget = dict(options=options, iters=args.iters, batch=args.batch,
+                      seed=args.seed, test_images=args.test_images)
+        if all(cached.get(k) == v for k, v in budget.items()):
+            return cached
+        print(f'{result_file} is of another budget: training {name} again')
     cfg = budget_cfg(path, args, work_dir, options)
     t0 = time.perf_counter()
     runner = Runner.from_cfg(cfg)
