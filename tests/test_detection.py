@@ -457,9 +457,10 @@ def test_transfer_det_pretraining_options_fit_the_configs(method, tmp_path,
                                                           monkeypatch):
     """The config it would train (no run): the pretraining config with its
     schedule shortened consistently."""
+    from finola_mm.utils import benchmark
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
     configs = []
-    monkeypatch.setattr(transfer_det, 'train_in_subprocess',
+    monkeypatch.setattr(benchmark, 'train_in_subprocess',
                         lambda cfg, work_dir: configs.append(cfg) or 0.)
     ckpt = transfer_det.pretrain(method, 'vit-tiny', 200, 32, str(tmp_path))
     (cfg, ) = configs

@@ -5,5 +5,8 @@ Each subpackage is what the task's OpenMMLab configs import (through
 does not pull in MMDetection:
 
 - ``detection``: MMDetection (RetinaNet, Mask R-CNN) on a ViT or
-  Mobile-Former backbone.
+  Mobile-Former backbone;
+- ``segmentation``: MMSegmentation (UperNet) on the same backbones.
+
+``layer_decay`` is MMPretrain's layer-wise LR decay for either.
 """

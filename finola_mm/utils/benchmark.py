@@ -224,3 +224,57 @@ def test_pipeline_images(cfg, test_images: Optional[int] = None,
         os.makedirs(osp.dirname(cache) or '.', exist_ok=True)
         torch.save(out, cache)
     return tuple(out)
+
+
+# ---------------------------------------------------------------- transfer
+def short_pretrain(method: str, encoder: str, iters: int, batch: int,
+                   work_dir: str) -> str:
+    """A short run of ``method``'s pretraining config (its warm-up 1/10 of
+    the run, at most 50 iterations, then its cosine to the end), in a
+    subprocess; returns the checkpoint."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(pretrain_config(method, encoder))
+    shorten_schedule(cfg, iters, warmup=max(1, min(50, iters // 10)))
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.train_dataloader.update(batch_size=batch, num_workers=0,
+                                persistent_workers=False)
+    train_in_subprocess(cfg, work_dir)
+    return osp.join(work_dir, f'iter_{iters}.pth')
+
+
+def train_and_test(cfg, log_path: str) -> dict:
+    """``Runner.train`` then ``Runner.test`` of ``cfg`` in this process, its
+    output in ``log_path`` -> train_s, test_s and the test metrics. Each run
+    needs its own ``cfg.experiment_name`` and ``cfg.visualizer.name``."""
+    import contextlib
+
+    from mmengine.runner import Runner
+    os.makedirs(osp.dirname(log_path), exist_ok=True)
+    try:
+        with open(log_path, 'w') as f, contextlib.redirect_stdout(f), \
+                contextlib.redirect_stderr(f):
+            runner = Runner.from_cfg(cfg)
+            start = time.perf_counter()
+            runner.train()
+            train_s = time.perf_counter() - start
+            metrics = runner.test()
+            test_s = time.perf_counter() - start - train_s
+    except Exception:
+        print(f'  failed; the log: {log_path}', flush=True)
+        raise
+    metrics = {k: v.item() if hasattr(v, 'item') else v  # numpy -> JSON
+               for k, v in metrics.items()}
+    return dict(train_s=train_s, test_s=test_s, metrics=metrics)
+
+
+def parse_ckpts(items: Optional[Sequence[str]]) -> dict:
+    """['METHOD=PATH', ...] -> {method: absolute path}, each an existing
+    file."""
+    ckpts = {}
+    for item in items or []:
+        method, sep, path = item.partition('=')
+        if not sep or not osp.isfile(path):
+            raise SystemExit(f'--ckpt {item!r}: expected METHOD=PATH to an '
+                             f'existing checkpoint file.')
+        ckpts[method] = osp.abspath(path)
+    return ckpts

@@ -18,7 +18,6 @@ logs and checkpoints go under --out-dir.
 Prints a markdown table and writes JSON (work_dirs/benchmarks/).
 """
 import argparse
-import contextlib
 import json
 import os
 import os.path as osp
@@ -32,8 +31,8 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
 from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
                                        REPO as ROOT, Progress,
-                                       markdown_table, pretrain_config,
-                                       shorten_schedule, train_in_subprocess)
+                                       markdown_table, parse_ckpts,
+                                       short_pretrain, train_and_test)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-128px.py')
@@ -74,26 +73,18 @@ def data_options(data_root: str) -> dict:
 def pretrain(method: str, encoder: str, iters: int, batch: int,
              out_dir: str) -> str:
     """A short run of the method's 32 px pretraining config -> checkpoint."""
-    from mmengine.config import Config
-    work_dir = osp.join(out_dir, 'pretrain', method)
-    cfg = Config.fromfile(pretrain_config(method, ENCODERS[encoder][0]))
-    # warm-up: the config's 50 of 1000, at most 50; then cosine to the end
-    shorten_schedule(cfg, iters, warmup=max(1, min(50, iters // 10)))
-    cfg.default_hooks.checkpoint.interval = iters
-    cfg.train_dataloader.update(batch_size=batch, num_workers=0,
-                                persistent_workers=False)
-    seconds = train_in_subprocess(cfg, work_dir)
-    log(f'  pretrained {method} ({iters} iterations) in {seconds:.0f} s')
-    return osp.join(work_dir, f'iter_{iters}.pth')
+    start = time.perf_counter()
+    ckpt = short_pretrain(method, ENCODERS[encoder][0], iters, batch,
+                          osp.join(out_dir, 'pretrain', method))
+    log(f'  pretrained {method} ({iters} iterations) in '
+        f'{time.perf_counter() - start:.0f} s')
+    return ckpt
 
 
-def detector_runner(cfg_path: str, name: str, ckpt, args, sizes: dict):
-    """The demo detector's Runner, its backbone initialised from ``ckpt``
+def detector_cfg(cfg_path: str, name: str, ckpt, args, sizes: dict):
+    """The demo detector's config, its backbone initialised from ``ckpt``
     exactly as by ``tools/train.py --pretrained ckpt`` (None: random)."""
     from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    import finola_mm  # noqa: F401  registers modules, safe loading
     cfg = Config.fromfile(osp.join(ROOT, cfg_path))
     iters = sizes['det_iters']
     cfg.merge_from_dict(dict(data_options(args.data_root), **{
@@ -109,43 +100,22 @@ def detector_runner(cfg_path: str, name: str, ckpt, args, sizes: dict):
     # all runs share this process: each gets its own logger and visualizer
     cfg.experiment_name = cfg.visualizer.name = f'transfer_det_{name}'
     cfg.work_dir = osp.join(args.out_dir, 'det', name)
-    return Runner.from_cfg(cfg)
+    return cfg
 
 
 def train_detector(cfg_path: str, name: str, ckpt, args, sizes: dict):
     """Train one demo detector, then score it on the val split with the
     config's test loop (CocoMetric) -> timings and metrics. Its log goes to
     its work dir's run.log, as for the pretraining runs."""
-    log_path = osp.join(args.out_dir, 'det', name, 'run.log')
-    os.makedirs(osp.dirname(log_path), exist_ok=True)
-    try:
-        with open(log_path, 'w') as f, contextlib.redirect_stdout(f), \
-                contextlib.redirect_stderr(f):
-            runner = detector_runner(cfg_path, name, ckpt, args, sizes)
-            start = time.perf_counter()
-            runner.train()
-            train_s = time.perf_counter() - start
-            metrics = runner.test()
-            test_s = time.perf_counter() - start - train_s
-    except Exception:
-        log(f'  {name} failed; its log: {log_path}')
-        raise
-    metrics = {k: v for k, v in metrics.items() if k.startswith('coco/')}
+    import finola_mm  # noqa: F401  registers modules, safe loading
+    res = train_and_test(detector_cfg(cfg_path, name, ckpt, args, sizes),
+                         osp.join(args.out_dir, 'det', name, 'run.log'))
+    res['metrics'] = {k: v for k, v in res['metrics'].items()
+                      if k.startswith('coco/')}
     log(f'  {name}: trained {sizes["det_iters"]} iterations in '
-        f'{train_s:.0f} s, tested in {test_s:.0f} s, bbox mAP '
-        f'{metrics.get("coco/bbox_mAP")}')
-    return dict(train_s=train_s, test_s=test_s, metrics=metrics)
-
-
-def parse_ckpts(items: list) -> dict:
-    ckpts = {}
-    for item in items or []:
-        method, sep, path = item.partition('=')
-        if not sep or not osp.isfile(path):
-            raise SystemExit(f'--ckpt {item!r}: expected METHOD=PATH to an '
-                             f'existing checkpoint file.')
-        ckpts[method] = osp.abspath(path)
-    return ckpts
+        f'{res["train_s"]:.0f} s, tested in {res["test_s"]:.0f} s, bbox mAP '
+        f'{res["metrics"].get("coco/bbox_mAP")}')
+    return res
 
 
 def table(rows: list) -> str:

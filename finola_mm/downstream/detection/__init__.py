@@ -1,7 +1,7 @@
 """Detection transfer through MMDetection.
 
-- :class:`SimpleFeaturePyramid`: ViTDet's neck, the pyramid a plain ViT
-  lacks;
+- :class:`SimpleFeaturePyramid` (shared with segmentation): ViTDet's neck,
+  the pyramid a plain ViT lacks;
 - :class:`DetBackboneNeckCheckHook`: stops before the first step when the
   backbone's outputs do not fit the neck;
 - :class:`CheckedCocoDataset`: ``CocoDataset`` that names a missing or
@@ -12,7 +12,7 @@ Imported by ``configs/benchmarks/mmdet/_base_/default_runtime.py``.
 from .backbone_neck_check_hook import (DetBackboneNeckCheckHook,
                                        backbone_neck_mismatch)
 from .checked_coco import CheckedCocoDataset
-from .simple_feature_pyramid import SimpleFeaturePyramid
+from ..simple_feature_pyramid import SimpleFeaturePyramid
 
 __all__ = ['CheckedCocoDataset', 'DetBackboneNeckCheckHook',
            'SimpleFeaturePyramid', 'backbone_neck_mismatch']

@@ -1,0 +1,4 @@
+# The fine-tuned demo segmentor with the encoder frozen (every layer and
+# the final norm); the pyramid and heads train.
+_base_ = './upernet_vit-tiny-p4_ft_demo-seg-128px.py'
+model = dict(backbone=dict(frozen_stages=4))
