@@ -49,9 +49,11 @@ $PIP install -q -r requirements.txt
 # transformers breaks mmpretrain's multimodal imports; keep it out.
 $PIP uninstall -y -q transformers 2>/dev/null || true
 $PIP install -q --no-build-isolation --no-deps -e .
-"$VENV/bin/python" -c 'import finola_mm, mmcv.ops, mmdet, mmpretrain; print("finola_mm", finola_mm.__version__, "ready")'
-# 3. The COCO-format demo set for detection transfer (seconds; skipped when
-#    it already exists with the same arguments).
+"$VENV/bin/python" -c 'import finola_mm, mmcv.ops, mmdet, mmpretrain, mmseg.models; print("finola_mm", finola_mm.__version__, "ready")'
+# 3. The COCO-format demo set for detection transfer and the segmentation
+#    set made from it (seconds; skipped when they exist with the same
+#    arguments).
 "$VENV/bin/python" tools/data/make_demo_coco.py --out data/demo_coco >/dev/null
-log "demo COCO set ready in data/demo_coco"
+"$VENV/bin/python" tools/data/make_demo_seg.py --out data/demo_seg --coco data/demo_coco >/dev/null
+log "demo sets ready in data/demo_coco and data/demo_seg"
 log "done"

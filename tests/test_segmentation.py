@@ -1,0 +1,241 @@
+"""Segmentation transfer through MMSegmentation: the demo set, the configs,
+training from a pretraining checkpoint, and the clear errors."""
+import glob
+import json
+import os.path as osp
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from conftest import FMNIST_ROOT, ROOT
+from finola_mm.engine.hooks import CheckpointCompatibilityHook
+
+SEG = osp.join(ROOT, 'configs/benchmarks/mmseg')
+DEMO = osp.join(SEG, 'demo/upernet_{}_{}_demo-seg-128px.py')
+
+
+@pytest.fixture(scope='module')
+def seg_set(tmp_path_factory):
+    from finola_mm.datasets.demo_seg import make_demo_seg
+    root = tmp_path_factory.mktemp('seg')
+    return make_demo_seg(str(root / 'seg'), str(root / 'coco'),
+                         num_train=4, num_val=2, img_size=128, seed=0,
+                         fmnist_root=FMNIST_ROOT)
+
+
+def pretrain_ckpt(method, encoder, path) -> str:
+    """A pretraining model's freshly initialised weights, as a checkpoint."""
+    from finola_mm.utils.benchmark import pretrain_config
+    from mmpretrain.registry import MODELS
+    init_default_scope('mmpretrain')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(pretrain_config(method,
+                                                         encoder)).model)
+    model.init_weights()
+    torch.save(dict(state_dict=model.state_dict(), meta={}), str(path))
+    return str(path)
+
+
+def tiny(cfg_path, seg_set, work_dir, iters=1, ckpt=None):
+    cfg = Config.fromfile(cfg_path)
+    for split in ('train', 'val', 'test'):
+        loader = cfg[f'{split}_dataloader']
+        loader.dataset.data_root = seg_set['out_dir']
+        loader.batch_size = 2
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters,
+                         val_interval=iters + 1)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.default_hooks.checkpoint.interval = iters
+    cfg.default_hooks.logger.interval = 1
+    if ckpt:
+        cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
+                                           prefix='backbone.')
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = cfg.visualizer.name = osp.basename(str(work_dir))
+    return cfg
+
+
+def test_class_maps_are_the_coco_masks(seg_set):
+    from pycocotools.coco import COCO
+    coco_dir = osp.join(osp.dirname(seg_set['out_dir']), 'coco')
+    coco = COCO(osp.join(coco_dir, 'annotations', 'instances_train.json'))
+    for image_id in coco.getImgIds():
+        name = coco.loadImgs(image_id)[0]['file_name']
+        seg = cv2.imread(osp.join(seg_set['out_dir'], 'ann_dir', 'train',
+                                  name), cv2.IMREAD_UNCHANGED)
+        assert seg.dtype == np.uint8 and seg.ndim == 2
+        expect = np.zeros_like(seg)
+        for ann in coco.loadAnns(coco.getAnnIds(imgIds=image_id)):
+            expect[coco.annToMask(ann) > 0] = ann['category_id']
+        assert np.array_equal(seg, expect) and seg.max() > 0
+    # made once: a second call finds it
+    from finola_mm.datasets.demo_seg import make_demo_seg
+    again = make_demo_seg(seg_set['out_dir'], coco_dir, num_train=4,
+                          num_val=2, img_size=128, seed=0,
+                          fmnist_root=FMNIST_ROOT)
+    assert again['skipped'] and again['summary'] == seg_set['summary']
+
+
+def seg_configs():
+    return sorted(glob.glob(osp.join(SEG, '*', '*.py')))
+
+
+def test_there_are_the_configs():
+    names = [osp.basename(p) for p in seg_configs()]
+    # every method with a pretraining config, fine-tuned and frozen
+    for enc, methods in (('vit-base-p16', ('masked-finola-e',
+                                           'masked-finola-b', 'mae',
+                                           'simmim')),
+                         ('mobile-former-508m', ('masked-finola-e',
+                                                 'masked-finola-b',
+                                                 'simmim'))):
+        for m in methods:
+            for mode in ('ft', 'frozen'):
+                assert f'upernet_{enc}_{m}-{mode}_160k_ade20k-512px.py' in \
+                    names
+    for enc in ('vit-tiny-p4', 'mobile-former-tiny'):
+        for mode in ('ft', 'frozen'):
+            assert f'upernet_{enc}_{mode}_demo-seg-128px.py' in names
+
+
+@pytest.mark.parametrize('cfg_path', [
+    p for p in seg_configs() if '_base_' not in p and
+    ('demo' in p or 'mae-ft' in p or 'masked-finola-b-frozen' in p)])
+def test_config_builds_its_model_with_the_guards(cfg_path):
+    import finola_mm.downstream.segmentation  # noqa: F401
+    from mmseg.registry import MODELS
+    cfg = Config.fromfile(cfg_path)
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    assert type(model).__name__ == 'EncoderDecoder'
+    hooks = [h['type'] for h in cfg.default_hooks.values() if h]
+    for guard in ('SegBackboneHeadCheckHook', 'CheckpointCompatibilityHook',
+                  'NonFiniteGuardHook', 'PreemptionHook'):
+        assert f'mmpretrain.{guard}' in hooks
+    if 'ade20k' in cfg_path:
+        assert cfg.train_cfg.max_iters == 160000
+        assert cfg.model.decode_head.num_classes == 150
+        assert cfg.model.backbone.init_cfg.prefix == 'backbone.'
+    if 'frozen' in cfg_path:
+        frozen = [p for n, p in model.backbone.named_parameters()]
+        assert not any(p.requires_grad for p in frozen)
+
+
+def test_ade20k_recipe_decays_the_lr_by_layer():
+    """MMSeg's MAE recipe: AdamW 1e-4 and decay 0.65 per ViT-B layer, the
+    heads at the full LR."""
+    import finola_mm.downstream.segmentation  # noqa: F401
+    from mmengine.optim import build_optim_wrapper
+    from mmseg.registry import MODELS
+    cfg = Config.fromfile(osp.join(
+        SEG, 'ade20k/upernet_vit-base-p16_mae-ft_160k_ade20k-512px.py'))
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    lr = {g['param_name']: g['lr'] for g in optim.optimizer.param_groups}
+    assert lr['decode_head.conv_seg.weight'] == pytest.approx(1e-4)
+    assert lr['backbone.layers.11.ffn.layers.1.weight'] == pytest.approx(
+        1e-4 * 0.65)
+    assert lr['backbone.patch_embed.projection.weight'] == pytest.approx(
+        1e-4 * 0.65 ** 13)
+
+
+@pytest.mark.parametrize('encoder,method', [('vit-tiny-p4', 'mae'),
+                                            ('mobile-former-tiny',
+                                             'masked-finola-b')])
+def test_frozen_segmentor_keeps_the_pretrained_encoder(encoder, method,
+                                                       seg_set, tmp_path):
+    """A pretraining checkpoint loads into the demo segmentor's backbone,
+    frozen training leaves it as loaded, and the test loop gives mIoU."""
+    ckpt = pretrain_ckpt(method, encoder, tmp_path / 'pre.pth')
+    cfg = tiny(DEMO.format(encoder, 'frozen'), seg_set, tmp_path / 'run',
+               iters=2, ckpt=ckpt)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    metrics = runner.test()
+    assert 0 <= metrics['mIoU'] <= 100
+    saved = torch.load(ckpt, weights_only=True)['state_dict']
+    for name, value in runner.model.backbone.state_dict().items():
+        expect = saved['backbone.' + name]
+        if name == 'pos_embed':  # MAE's class-token position is dropped
+            expect = expect[:, -value.shape[1]:]
+        assert torch.equal(value, expect), name
+
+
+def test_label_outside_the_classes_names_the_file(seg_set, tmp_path):
+    import shutil
+    root = tmp_path / 'bad'
+    shutil.copytree(seg_set['out_dir'], root)
+    (path, ) = sorted((root / 'ann_dir' / 'val').glob('*.png'))[:1]
+    seg = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    seg[0, 0] = 20
+    cv2.imwrite(str(path), seg)
+    import finola_mm.downstream.segmentation  # noqa: F401
+    from mmseg.registry import DATASETS
+    cfg = Config.fromfile(DEMO.format('vit-tiny-p4', 'ft'))
+    init_default_scope('mmseg')
+    dataset = DATASETS.build(dict(cfg.val_dataloader.dataset,
+                                  data_root=str(root)))
+    with pytest.raises(ValueError, match=rf'(?s){path.name}.*ids \[20\].*'
+                       r'outside the 11 classes'):
+        dataset[0]
+
+
+def test_heads_that_do_not_fit_say_what_to_set(seg_set, tmp_path):
+    cfg = tiny(DEMO.format('vit-tiny-p4', 'ft'), seg_set, tmp_path)
+    cfg.model.decode_head.in_channels = [128, 64, 64, 64]
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match=r'(?s)channels \[64, 64, 64, 64\]'
+                       r'.*set model\.decode_head\.in_channels='
+                       r'\[64, 64, 64, 64\]'):
+        runner.train()
+    cfg = tiny(DEMO.format('mobile-former-tiny', 'ft'), seg_set,
+               tmp_path / 'b')
+    cfg.model.auxiliary_head.in_index = 5
+    with pytest.raises(ValueError, match='auxiliary_head reads in_index=5 '
+                       'but there are 4 feature maps'):
+        Runner.from_cfg(cfg).train()
+
+
+def test_checkpoint_of_another_encoder_lists_the_keys(tmp_path):
+    import finola_mm.downstream.segmentation  # noqa: F401
+    from mmseg.registry import MODELS
+    ckpt = pretrain_ckpt('simmim', 'mobile-former-tiny', tmp_path / 'mf.pth')
+    cfg = Config.fromfile(DEMO.format('vit-tiny-p4', 'ft'))
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
+                                       prefix='backbone.')
+    init_default_scope('mmseg')
+    model = MODELS.build(cfg.model)
+    runner = SimpleNamespace(model=model, cfg=cfg)
+    with pytest.raises(RuntimeError, match=r'(?s)does not fit the '
+                       r'VisionTransformer backbone.*missing keys \(\d+\): '
+                       r'layers\.'):
+        CheckpointCompatibilityHook().before_train(runner)
+
+
+def test_transfer_seg_smoke_has_every_row(seg_set, tmp_path):
+    methods = ('masked-finola-e', 'masked-finola-b', 'mae', 'simmim')
+    ckpts = [f'{m}={pretrain_ckpt(m, "vit-tiny-p4", tmp_path / f"{m}.pth")}'
+             for m in methods]
+    out = subprocess.run(
+        [sys.executable, 'tools/benchmarks/transfer_seg.py', '--smoke',
+         '--data-root', seg_set['out_dir'], '--coco-root',
+         osp.join(osp.dirname(seg_set['out_dir']), 'coco'),
+         '--out-dir', str(tmp_path / 'out'), '--ckpt', *ckpts],
+        cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    rows = [line.split('|')[1].strip() for line in out.stdout.splitlines()
+            if line.startswith('| ') and 'method' not in line]
+    assert rows == ['random-init', *methods]
+    assert '[5/5] segmentor from simmim' in out.stdout and 'ETA' in out.stdout
+    result = json.loads((tmp_path / 'out' / 'transfer_seg.json').read_text())
+    for row in result['rows']:
+        assert 0 <= row['metrics']['mIoU'] <= 100
