@@ -21,7 +21,7 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [ln for ln in run.stdout.splitlines() if ln.startswith('| ')]
     head = [c.strip() for c in lines[0].split('|')[1:-1]]
-    rows = [[c.strip() for c in ln.split('|')[1:-1]] for ln in lines[2:]]
+    rows = [[c.strip() for c in ln.split('|')[1:-1]] for ln in lines[1:]]
     assert [r[0] for r in rows] == [*METHODS, 'mae-r50']
     # every row: mean ± std over the 2 seeds, and paired differences
     for col in ('linear top-1', 'kNN top-1', 'fine-tune top-1',
