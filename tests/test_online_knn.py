@@ -73,3 +73,15 @@ def test_bad_settings_say_what_to_change():
     from finola_mm.engine.hooks import OnlineKNNHook
     with pytest.raises(ValueError, match='num_bank >= k'):
         OnlineKNNHook(num_bank=10, k=20)
+
+
+def test_it_is_on_in_every_32px_pretraining_config():
+    import glob
+
+    from mmengine.config import Config
+    paths = glob.glob(osp.join(ROOT, 'configs/masked_pretrain',
+                               '*_1xb64-1k_fmnist-32px.py'))
+    assert len(paths) == 7
+    for path in paths:
+        hooks = Config.fromfile(path).custom_hooks
+        assert [h for h in hooks if h['type'] == 'OnlineKNNHook'], path
