@@ -39,12 +39,12 @@ import statistics
 import sys
 import time
 
-from finola_mm.utils.benchmark import (PRETRAIN_METHODS, REPO as ROOT,
-                                       Progress, bar_chart, fmt,
-                                       markdown_table, mask_generator_step,
-                                       mean_std, pretrain_config, read_scalars,
-                                       shorten_schedule, stage,
-                                       train_in_subprocess)
+# Before torch loads (here and in the runs it starts): see transfer_det.py
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+from finola_mm.utils.benchmark import (  # noqa: E402
+    PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, fmt, markdown_table,
+    mask_generator_step, mean_std, pretrain_config, read_scalars,
+    shorten_schedule, stage, train_in_subprocess)
 
 # the evaluation configs of each encoder (configs/benchmarks/)
 ENCODERS = {

@@ -25,9 +25,12 @@ import os.path as osp
 import platform
 import time
 
-from finola_mm.datasets.demo_seg import make_demo_seg
-from finola_mm.utils.benchmark import (PRETRAIN_METHODS, REPO as ROOT,
-                                       Progress, markdown_table, parse_ckpts,
+# Before torch loads (here and in the runs it starts): see transfer_det.py
+os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+from finola_mm.datasets.demo_seg import make_demo_seg  # noqa: E402
+from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
+                                       REPO as ROOT, Progress,
+                                       markdown_table, parse_ckpts,
                                        short_pretrain, train_and_test)
 
 SEGMENTOR = ('configs/benchmarks/mmseg/demo/'
