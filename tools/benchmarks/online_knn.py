@@ -53,8 +53,9 @@ def from_runs(work_dirs: list) -> list:
                                               'scalars.json'))):
             records += [json.loads(line) for line in open(path)]
         knn_s = sum(r['knn/seconds'] for r in records if 'knn/seconds' in r)
-        if not knn_s:
-            continue  # a run without the hook
+        log = open(osp.join(work_dir, 'stdout.log')).read()
+        if not knn_s or f'Saving checkpoint at {iters} iterations' not in log:
+            continue  # a run without the hook, or one that did not finish
         loop = loop_seconds(osp.join(work_dir, 'stdout.log'), iters)
         rows.append(dict(run=work_dir, iters=iters, loop_s=loop,
                          knn_s=knn_s, overhead=knn_s / (loop - knn_s)))
