@@ -8,12 +8,13 @@ from mmengine.runner import Runner
 
 from conftest import ROOT
 
-# MMDetection configs run under MMDetection's data; tests/test_detection.py
-# trains them.
+# MMDetection and MMSegmentation configs run under their own data;
+# tests/test_detection.py and tests/test_segmentation.py train them.
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                          recursive=True)
-    if '_base_' not in p and osp.join('benchmarks', 'mmdet') not in p)
+    if '_base_' not in p and osp.join('benchmarks', 'mmdet') not in p
+    and osp.join('benchmarks', 'mmseg') not in p)
 
 
 def test_there_are_configs():
