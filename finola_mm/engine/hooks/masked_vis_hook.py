@@ -6,8 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import HOOKS
-from .masked_reconstruction import masked_reconstruction
-from finola_mm.models.utils.pixels import to_pixels
+from .masked_reconstruction import reconstruction_panels
 from .image_grid import image_grid
 
 
@@ -52,19 +51,13 @@ class MaskedReconstructionVisHook(Hook):
             runner.model) else runner.model
         was_training = model.training
         model.eval()
-        data = model.data_preprocessor(self._batch, False)
-        pred, mask = masked_reconstruction(model, data['inputs'],
-                                           data['data_samples'])
+        panels = reconstruction_panels(model, self._batch)
         model.train(was_training)
-        original = to_pixels(model.data_preprocessor, data['inputs'])
-        pred = to_pixels(model.data_preprocessor, pred)
-        masked_input = original * (1 - mask) + 127.5 * mask
-        pasted = original * (1 - mask) + pred * mask
-        rows = []
-        for start in range(0, len(original), 8):
-            for images in (masked_input, pasted, original):
-                rows += list(images[start:start + 8])
-        img = image_grid(rows, min(8, len(original)))
+        rows, num = [], len(panels['input'])
+        for start in range(0, num, 8):
+            for key in ('masked', 'pasted', 'input'):
+                rows += list(panels[key][start:start + 8])
+        img = image_grid(rows, min(8, num))
         path = osp.join(runner.work_dir, 'reconstructions',
                         f'train_{runner.iter + 1}.png')
         mmcv.imwrite(img[..., ::-1], path)                # RGB -> BGR
