@@ -13,10 +13,16 @@ from mmengine.utils import ProgressBar
 from torch import Tensor, nn
 
 
-def pooled_features(outs) -> Tensor:
-    """The backbone's last output -> (N, D): average over space if a map."""
+def pooled_features(outs, num_extra_tokens: Optional[int] = None) -> Tensor:
+    """The backbone's last output -> (N, D): averaged over space if a map;
+    with ``num_extra_tokens`` given, (N, extra + L, D) tokens are averaged
+    over the L patch tokens (a ViT's raw output, class token dropped)."""
     x = outs[-1] if isinstance(outs, (tuple, list)) else outs
-    return x.mean(dim=(2, 3)) if x.dim() == 4 else x.flatten(1)
+    if x.dim() == 4:
+        return x.mean(dim=(2, 3))
+    if x.dim() == 3 and num_extra_tokens is not None:
+        return x[:, num_extra_tokens:].mean(1)
+    return x.flatten(1)
 
 
 @torch.no_grad()

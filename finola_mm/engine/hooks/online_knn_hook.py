@@ -6,22 +6,9 @@ import torch
 from mmengine.dataset import default_collate
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from torch import Tensor
 
 from mmpretrain.registry import DATASETS, HOOKS
-from finola_mm.evaluation.knn import knn_accuracy
-
-
-def pooled_tokens(backbone, outs) -> Tensor:
-    """The plain forward's last output -> (N, D), as the probe reads it: a
-    map is averaged over space, tokens over positions (class token
-    dropped)."""
-    x = outs[-1] if isinstance(outs, (tuple, list)) else outs
-    if x.dim() == 4:                                      # (N, D, h, w)
-        return x.mean(dim=(2, 3))
-    if x.dim() == 3:                                      # (N, extra + L, D)
-        return x[:, getattr(backbone, 'num_extra_tokens', 0):].mean(1)
-    return x.flatten(1)
+from finola_mm.evaluation.knn import knn_accuracy, pooled_features
 
 
 @HOOKS.register_module()
@@ -90,7 +77,8 @@ class OnlineKNNHook(Hook):
         for data in batches:
             data = model.data_preprocessor(data, False)
             outs = model.backbone(data['inputs'], None)   # plain forward
-            feats.append(pooled_tokens(model.backbone, outs))
+            feats.append(pooled_features(   # as the probe reads them
+                outs, getattr(model.backbone, 'num_extra_tokens', 0)))
             labels.append(torch.cat([s.gt_label for s in
                                      data['data_samples']]))
         return torch.cat(feats), torch.cat(labels).to(feats[0].device)
