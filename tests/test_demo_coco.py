@@ -241,3 +241,28 @@ def test_coco_metric_scores_ground_truth_as_predictions_1(mmdet_val,
         scores = metric.evaluate(len(mmdet_val))
     assert scores['coco/bbox_mAP'] == pytest.approx(1.0)
     assert scores['coco/segm_mAP'] == pytest.approx(1.0)
+
+
+def test_object_sides_bound_every_object(tmp_path):
+    """The ranking set's option: each object's full area is a side in
+    [lo, hi] squared, so a visible object is never larger than hi^2 (nor
+    its box wider than the rotated item can be)."""
+    made = demo.make_demo_coco(tmp_path / 's', **dict(
+        SMALL, img_size=64, max_objects=3, object_sides=(20, 30)))
+    coco = quiet_coco(made['train_json'])
+    anns = coco.loadAnns(coco.getAnnIds())
+    assert anns and all(a['area'] <= 30 ** 2 for a in anns)
+    # a 20-30 px side: no object is one of the default mix's 8-px specks
+    assert all(max(a['bbox'][2:]) >= 8 for a in anns)
+    # the option is part of the set's identity: without it, it regenerates
+    again = demo.make_demo_coco(tmp_path / 's', **dict(
+        SMALL, img_size=64, max_objects=3))
+    assert not again['skipped']
+
+
+@pytest.mark.parametrize('sides', [(0, 10), (30, 20), (20, 65)])
+def test_bad_object_sides_name_the_fix(tmp_path, sides):
+    with pytest.raises(ValueError, match=r'object_sides=.*must be \(lo, hi\)'
+                       r'.*img_size=64'):
+        demo.make_demo_coco(tmp_path / 's', **dict(
+            SMALL, img_size=64, object_sides=sides))

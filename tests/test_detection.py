@@ -433,23 +433,34 @@ def test_tools_train_and_test_run_a_demo_config(detector, encoder, demo_set,
 
 def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     ckpts = [f'{m}={pretrain_ckpts[m]}' for m in METHODS]
-    out = subprocess.run(
-        [sys.executable, 'tools/benchmarks/transfer_det.py', '--smoke',
-         '--out-dir', str(tmp_path), '--ckpt'] + ckpts, cwd=ROOT,
-        capture_output=True, text=True)
+    cmd = [sys.executable, 'tools/benchmarks/transfer_det.py', '--smoke',
+           '--seeds', '2', '--out-dir', str(tmp_path), '--ckpt'] + ckpts
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    rows = [line.split('|')[1].strip() for line in out.stdout.splitlines()
+    rows = [line.split('|')[1:-1] for line in out.stdout.splitlines()
             if line.startswith('| ') and 'method' not in line]
-    assert rows == ['random-init'] + METHODS
-    stages = len(METHODS) + 1                     # progress with an ETA
+    assert [r[0].strip() for r in rows] == ['random-init'] + METHODS
+    for cells in rows:  # mean ± std over the 2 seeds, both seeds listed
+        assert '±' in cells[1] and len(cells[2].split('/')) == 2
+    assert rows[0][3].strip() == '-' and all('±' in r[3] for r in rows[1:])
+    assert 'ranks (gap > 3x spread, >= 2 seeds):' in out.stdout
+    stages = 2 * (len(METHODS) + 1)               # progress with an ETA
     assert f'[{stages}/{stages}] detector from' in out.stdout
     assert 'ETA' in out.stdout
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
-    assert [r['method'] for r in result['rows']] == rows
-    for row in result['rows']:
+    assert [(r['method'], r['seed']) for r in result['runs']] == [
+        (m, s) for s in (0, 1) for m in ['random-init'] + METHODS]
+    for run in result['runs']:
         assert {'coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP'} <= \
-            set(row['metrics'])
+            set(run['metrics'])
+    # every run is a stage: a rerun reads them back and trains nothing
+    again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert 'trained' not in again.stdout
+    table = [line for line in out.stdout.splitlines() if line.startswith('|')]
+    assert table == [line for line in again.stdout.splitlines()
+                     if line.startswith('|')]
 
 
 @pytest.mark.parametrize('method', METHODS)

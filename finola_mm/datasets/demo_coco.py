@@ -170,8 +170,13 @@ def transform(intensity, mask, scale, angle):
     return planes[0], planes[1] >= 0.5
 
 
-def target_area(rng, img_size):
-    """A full (unoccluded) object area in px^2 from a random COCO bucket."""
+def target_area(rng, img_size, object_sides=None):
+    """A full (unoccluded) object area in px^2: from a random COCO bucket,
+    or, with ``object_sides=(lo, hi)``, the square of a side drawn
+    log-uniformly from [lo, hi] px."""
+    if object_sides is not None:
+        lo, hi = object_sides
+        return float(np.exp(rng.uniform(np.log(lo), np.log(hi)))) ** 2
     max_area = MAX_AREA_FRAC * img_size ** 2
     buckets = [(lo, min(hi or max_area, max_area), p)
                for _, lo, hi, p in SIZE_BUCKETS if lo < max_area]
@@ -180,7 +185,7 @@ def target_area(rng, img_size):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def random_object(rng, images, labels, img_size):
+def random_object(rng, images, labels, img_size, object_sides=None):
     """One tinted, scaled, rotated item placed in an (S, S) image.
 
     Returns dict(category_id, mask (S, S) bool: its pixels inside the image,
@@ -189,7 +194,7 @@ def random_object(rng, images, labels, img_size):
     """
     idx = int(rng.integers(len(images)))
     intensity, mask = cut_out(images[idx])
-    scale = math.sqrt(target_area(rng, img_size) / mask.sum())
+    scale = math.sqrt(target_area(rng, img_size, object_sides) / mask.sum())
     scale = min(scale, img_size / max(mask.shape))  # fits before rotation
     intensity, mask = transform(intensity, mask, scale,
                                 rng.uniform(-MAX_ANGLE, MAX_ANGLE))
@@ -240,11 +245,13 @@ def resolve_occlusion(objects):
     return kept[::-1]
 
 
-def make_image(rng, images, labels, img_size, max_objects):
+def make_image(rng, images, labels, img_size, max_objects,
+               object_sides=None):
     """An (S, S, 3) uint8 RGB image and its [(category_id, visible mask)]."""
     while True:  # rare: everything dropped (e.g. one object mostly outside)
         img = random_background(rng, img_size)
-        objects = [random_object(rng, images, labels, img_size)
+        objects = [random_object(rng, images, labels, img_size,
+                                 object_sides)
                    for _ in range(int(rng.integers(1, max_objects + 1)))]
         kept = resolve_occlusion(objects)
         if kept:
@@ -280,7 +287,7 @@ def size_bucket(area):
 
 
 def write_split(out_dir, split, items, num_images, img_size, seed,
-                max_objects):
+                max_objects, object_sides=None):
     """Write out_dir/{split}/*.png and the split's json; return a summary.
 
     ``items`` is (images (N, 28, 28) uint8, labels (N,)) for the split.
@@ -298,7 +305,7 @@ def write_split(out_dir, split, items, num_images, img_size, seed,
         # One generator per image: image k is the same whatever num_images.
         rng = np.random.default_rng([seed, split_id, image_id])
         img, instances = make_image(rng, images, labels, img_size,
-                                    max_objects)
+                                    max_objects, object_sides)
         name = f'{image_id:06d}.png'  # PNG: lossless, so masks match pixels
         cv2.imwrite(osp.join(out_dir, split, name), img[..., ::-1])
         coco['images'].append(dict(id=image_id, file_name=name,
@@ -349,7 +356,8 @@ def _swap_in(tmp, out_dir):
 
 def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                    num_train=300, num_val=100, img_size=128, seed=0,
-                   max_objects=4, fmnist_root=FMNIST_ROOT, force=False):
+                   max_objects=4, fmnist_root=FMNIST_ROOT, force=False,
+                   object_sides=None):
     """Make (or find) the demo set in ``out_dir``; return paths and counts.
 
     Images are ``img_size`` x ``img_size`` px with 1..``max_objects`` pasted
@@ -357,6 +365,10 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     train file, val items from its t10k file. The same arguments give
     byte-identical files; if ``out_dir/meta.json`` records the same
     arguments (and recipe VERSION) nothing is regenerated unless ``force``.
+    ``object_sides=(lo, hi)`` draws every object's full-area side from
+    [lo, hi] px instead of COCO's small/medium/large mix (the ranking set
+    of tools/benchmarks/transfer_det.py keeps objects near the 28 px of
+    the pretraining images).
 
     Returns dict(out_dir, train_json, val_json, train_dir, val_dir, meta,
     skipped, summary={'train'|'val': dict(images, annotations, sizes,
@@ -365,6 +377,13 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     out_dir = osp.abspath(out_dir)
     args = dict(version=VERSION, num_train=num_train, num_val=num_val,
                 img_size=img_size, seed=seed, max_objects=max_objects)
+    if object_sides is not None:  # absent: sets made before it existed match
+        lo, hi = object_sides
+        if not 1 <= lo <= hi <= img_size:
+            raise ValueError(f'object_sides={object_sides!r} must be (lo, hi) '
+                             f'px with 1 <= lo <= hi <= img_size={img_size}, '
+                             f'e.g. (20, 40) at 64 px')
+        args['object_sides'] = [float(lo), float(hi)]
     meta = _read_meta(out_dir)
     skipped = not force and meta.get('args') == args
     if not skipped:
@@ -381,7 +400,7 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
             summary = {split: write_split(
                 tmp, split, items[split],
                 num_train if split == 'train' else num_val, img_size, seed,
-                max_objects) for split, _ in SPLITS}
+                max_objects, object_sides) for split, _ in SPLITS}
             meta = dict(args=args, summary=summary)
             with open(osp.join(tmp, 'meta.json'), 'w') as f:  # last
                 json.dump(meta, f, indent=1)
@@ -477,6 +496,9 @@ def main():
     parser.add_argument('--img-size', type=int, default=128)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--max-objects', type=int, default=4)
+    parser.add_argument('--object-sides', type=float, nargs=2,
+                        metavar=('LO', 'HI'), help='object side range in px '
+                        '(default: COCO\'s small/medium/large mix)')
     parser.add_argument('--fmnist-root', default=FMNIST_ROOT)
     parser.add_argument('--force', action='store_true',
                         help='regenerate even if meta.json matches')
@@ -488,7 +510,8 @@ def main():
     a = parser.parse_args()
     start = time.perf_counter()
     res = make_demo_coco(a.out, a.num_train, a.num_val, a.img_size, a.seed,
-                         a.max_objects, a.fmnist_root, a.force)
+                         a.max_objects, a.fmnist_root, a.force,
+                         a.object_sides)
     took = time.perf_counter() - start
     print(f'{"Found" if res["skipped"] else "Made"} demo COCO set in '
           f'{res["out_dir"]} ({took:.1f} s)')

@@ -1,21 +1,33 @@
-"""Benchmark: detection transfer of Masked FINOLA, MAE and SimMIM encoders
-on the demo COCO set (128 px), with a random-init control row.
+"""Benchmark: detection transfer of Masked FINOLA, MAE and SimMIM encoders,
+with a random-init control row, over several detector seeds.
 
 For each pretraining checkpoint (given with ``--ckpt``, or made here by a
 short run of each method's 32 px pretraining config with tools/train.py, one
 process per method) a demo detector (configs/benchmarks/mmdet/demo/) is
-trained from it and scored on the demo val split with the config's test
-loop (CocoMetric: bbox, and segm for Mask R-CNN). The detectors run in this
-process, one Runner each (process start-up costs more than a smoke run);
-logs and checkpoints go under --out-dir.
+trained from it once per seed and scored on the set's val split with the
+config's test loop (CocoMetric: bbox, and segm for Mask R-CNN). The
+detectors run in this process, one Runner each (process start-up costs more
+than a smoke run). Every pretraining and every detector run is a stage:
+its result is written when it ends and read back by a rerun of the same
+command, so an interrupted run continues where it stopped.
 
-    python tools/benchmarks/transfer_det.py                      # 37 min
-    python tools/benchmarks/transfer_det.py --encoder mobile-former-tiny \
-        --detector retinanet --frozen
+Two detection sets (``--set``):
+  rank  (default) 64 px images, 1-3 objects of 20-40 px a side: near the
+        28 px items the encoders were pretrained on, so a short detector
+        schedule reaches a measurable mAP and pretraining shows.
+  demo  the general demo set: 128 px, COCO's small/medium/large mix.
+
+    python tools/benchmarks/transfer_det.py                      # ~60 min
+    python tools/benchmarks/transfer_det.py --seeds 1 --methods mae
     python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
+    python tools/benchmarks/transfer_det.py --set demo --frozen \
+        --detector retinanet --encoder mobile-former-tiny
     python tools/benchmarks/transfer_det.py --smoke              # seconds
 
-Prints a markdown table and writes JSON (work_dirs/benchmarks/).
+Prints a markdown table (mean ± std over seeds, the per-seed paired
+difference to the control, and whether the gap between the best
+pretrained row and the control exceeds 3x their seed spread) and writes
+JSON (--out-dir).
 """
 import argparse
 import json
@@ -30,33 +42,37 @@ import time
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
 from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
-                                       REPO as ROOT, Progress,
-                                       markdown_table, parse_ckpts,
-                                       short_pretrain, train_and_test)
+                                       REPO as ROOT, Progress, fmt,
+                                       markdown_table, mean_std, parse_ckpts,
+                                       short_pretrain, stage, train_and_test)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
-            '{detector}_{encoder}-{neck}_{mode}_demo-coco-128px.py')
+            '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
 ENCODERS = {  # name: (config name, neck)
     'vit-tiny': ('vit-tiny-p4', 'sfp'),
     'mobile-former-tiny': ('mobile-former-tiny', 'fpn'),
 }
 CONTROL = 'random-init'
-# Defaults measured to finish on 2 CPU cores within the hour (see
-# docs/detection_transfer.md); --smoke is for tests.
-FULL = dict(pretrain_iters=150, det_iters=200, num_train=300, num_val=100,
-            pretrain_batch=32, det_batch=4)
-SMOKE = dict(pretrain_iters=2, det_iters=2, num_train=4, num_val=2,
-             pretrain_batch=4, det_batch=2)
+# The detection sets: make_demo_coco's arguments, where the set lives, and
+# the detector schedule. 'rank' is sized so that the default run (4
+# pretrainings, 5 rows x 2 seeds) fits in about an hour on 2 CPU cores
+# (docs/detection_transfer.md has the measured run).
+SETS = {
+    'rank': dict(data=dict(img_size=64, max_objects=3, object_sides=(20, 40),
+                           num_train=1200, num_val=300),
+                 data_root='data/demo_coco_64px', det_iters=1500,
+                 det_batch=8),
+    'demo': dict(data=dict(img_size=128, num_train=300, num_val=100),
+                 data_root='data/demo_coco', det_iters=200, det_batch=4),
+}
+PRETRAIN = dict(pretrain_iters=1000, pretrain_batch=64)
+SMOKE = dict(pretrain_iters=2, pretrain_batch=4, det_iters=2, det_batch=2,
+             num_train=4, num_val=2)
+RANKS_BY = 3  # the gap must exceed this many times the seed spread
 
 
 def log(msg: str) -> None:
     print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
-
-
-def make_demo_set(data_root: str, num_train: int, num_val: int) -> dict:
-    """The demo COCO set (made once; kept if its meta matches)."""
-    return make_demo_coco(data_root, num_train=num_train, num_val=num_val,
-                          img_size=128, seed=0)
 
 
 def data_options(data_root: str) -> dict:
@@ -81,18 +97,22 @@ def pretrain(method: str, encoder: str, iters: int, batch: int,
     return ckpt
 
 
-def detector_cfg(cfg_path: str, name: str, ckpt, args, sizes: dict):
+def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
+                 sizes: dict):
     """The demo detector's config, its backbone initialised from ``ckpt``
     exactly as by ``tools/train.py --pretrained ckpt`` (None: random)."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(ROOT, cfg_path))
     iters = sizes['det_iters']
+    warmup = cfg.param_scheduler[0]
     cfg.merge_from_dict(dict(data_options(args.data_root), **{
         'train_cfg.max_iters': iters,
+        'param_scheduler.0.end': min(warmup.end, max(1, iters // 10)),
         'param_scheduler.1.end': iters,
         'param_scheduler.1.milestones': [iters * 2 // 3, iters * 11 // 12],
         'default_hooks.checkpoint.interval': iters,
-        'train_dataloader.batch_size': sizes['det_batch']}))
+        'train_dataloader.batch_size': sizes['det_batch'],
+        'randomness.seed': seed}))
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test later
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
@@ -103,32 +123,82 @@ def detector_cfg(cfg_path: str, name: str, ckpt, args, sizes: dict):
     return cfg
 
 
-def train_detector(cfg_path: str, name: str, ckpt, args, sizes: dict):
+def train_detector(cfg_path: str, method: str, ckpt, seed: int, args,
+                   sizes: dict) -> dict:
     """Train one demo detector, then score it on the val split with the
     config's test loop (CocoMetric) -> timings and metrics. Its log goes to
     its work dir's run.log, as for the pretraining runs."""
     import finola_mm  # noqa: F401  registers modules, safe loading
-    res = train_and_test(detector_cfg(cfg_path, name, ckpt, args, sizes),
-                         osp.join(args.out_dir, 'det', name, 'run.log'))
+    name = f'{method}_seed{seed}'
+    res = train_and_test(
+        detector_cfg(cfg_path, name, ckpt, seed, args, sizes),
+        osp.join(args.out_dir, 'det', name, 'run.log'))
     res['metrics'] = {k: v for k, v in res['metrics'].items()
                       if k.startswith('coco/')}
     log(f'  {name}: trained {sizes["det_iters"]} iterations in '
         f'{res["train_s"]:.0f} s, tested in {res["test_s"]:.0f} s, bbox mAP '
         f'{res["metrics"].get("coco/bbox_mAP")}')
-    return res
+    return dict(method=method, seed=seed, checkpoint=ckpt, **res)
 
 
-def table(rows: list) -> str:
-    def num(r, key):
-        value = r['metrics'].get(key)
-        return '-' if value is None else f'{100 * value:.1f}'
-    return markdown_table(
-        ['method', 'encoder', 'detector', 'frozen', 'train s', 'bbox mAP',
-         'bbox mAP50', 'segm mAP'],
-        [[r['method'], r['encoder'], r['detector'],
-          'yes' if r['frozen'] else 'no', f'{r["train_s"]:.0f}',
-          num(r, 'coco/bbox_mAP'), num(r, 'coco/bbox_mAP_50'),
-          num(r, 'coco/segm_mAP')] for r in rows])
+# ------------------------------------------------------------------ report
+def percent(runs: list, key: str) -> list:
+    return [None if r['metrics'].get(key) is None
+            else 100 * r['metrics'][key] for r in runs]
+
+
+def summarise(runs: list, methods: list) -> dict:
+    """Per method: mean ± std over seeds of each mAP (%), the seed range of
+    bbox mAP, and the paired per-seed bbox mAP difference to the control;
+    plus whether the best row's gap to the control exceeds RANKS_BY x the
+    larger of the two rows' seed ranges."""
+    by_method = {m: sorted((r for r in runs if r['method'] == m),
+                           key=lambda r: r['seed']) for m in methods}
+    control = {r['seed']: r for r in by_method[CONTROL]}
+    rows = {}
+    for m, group in by_method.items():
+        bbox = percent(group, 'coco/bbox_mAP')
+        paired = [b - 100 * control[r['seed']]['metrics']['coco/bbox_mAP']
+                  for r, b in zip(group, bbox) if r['seed'] in control]
+        rows[m] = dict(
+            seeds=[r['seed'] for r in group], bbox_mAP=bbox,
+            bbox=mean_std(bbox),
+            bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
+            segm=mean_std(percent(group, 'coco/segm_mAP')),
+            spread=max(bbox) - min(bbox),
+            delta=mean_std(paired) if m != CONTROL else (None, None),
+            train_s=mean_std([r['train_s'] for r in group]))
+    best = max((m for m in methods if m != CONTROL),
+               key=lambda m: rows[m]['bbox'][0], default=None)
+    verdict = dict(control_bbox_mAP=rows[CONTROL]['bbox'][0], best=best)
+    if best is not None:
+        gap = rows[best]['bbox'][0] - rows[CONTROL]['bbox'][0]
+        spread = max(rows[best]['spread'], rows[CONTROL]['spread'])
+        verdict.update(gap=gap, spread=spread,
+                       ranks=len(rows[best]['seeds']) > 1
+                       and gap > RANKS_BY * spread)
+    return dict(rows=rows, verdict=verdict)
+
+
+def table(summary: dict) -> str:
+    head = ['method', 'bbox mAP', 'per seed', 'Δ vs random (paired)',
+            'bbox mAP50', 'segm mAP', 'train s']
+    return markdown_table(head, [
+        [m, fmt(r['bbox'], 1),
+         ' / '.join('-' if v is None else f'{v:.1f}' for v in r['bbox_mAP']),
+         fmt(r['delta'], 1, sign=True), fmt(r['bbox50'], 1),
+         fmt(r['segm'], 1), fmt(r['train_s'], 0)]
+        for m, r in summary['rows'].items()])
+
+
+def verdict_line(v: dict) -> str:
+    if v.get('best') is None:
+        return f'control bbox mAP {v["control_bbox_mAP"]:.1f}'
+    return (f'best pretrained: {v["best"]}, gap to {CONTROL} '
+            f'{v["gap"]:+.1f} bbox mAP; seed spread (the larger max-min of '
+            f'the two rows) {v["spread"]:.1f}; ranks (gap > {RANKS_BY}x '
+            f'spread, >= 2 seeds): {"yes" if v["ranks"] else "no"}; '
+            f'{CONTROL} bbox mAP {v["control_bbox_mAP"]:.1f}')
 
 
 def parse_args():
@@ -136,79 +206,122 @@ def parse_args():
     parser.add_argument('--ckpt', nargs='+', metavar='METHOD=PATH',
                         help='pretraining (or backbone-only) checkpoints; '
                         'without it each method is pretrained here')
+    parser.add_argument('--methods', nargs='+', help='pretraining methods '
+                        '(default: all the encoder supports)')
     parser.add_argument('--encoder', default='vit-tiny',
                         choices=list(ENCODERS))
     parser.add_argument('--detector', default='mask-rcnn',
                         choices=['mask-rcnn', 'retinanet'])
     parser.add_argument('--frozen', action='store_true',
                         help='freeze the encoder (neck and heads train)')
+    parser.add_argument('--set', default='rank', choices=list(SETS),
+                        help='the detection set (see above)')
+    parser.add_argument('--seeds', type=int, default=2,
+                        help='detector seeds per checkpoint')
     parser.add_argument('--pretrain-iters', type=int,
-                        help=f'default {FULL["pretrain_iters"]} of '
-                        f'{FULL["pretrain_batch"]} images')
+                        help=f'default {PRETRAIN["pretrain_iters"]}')
+    parser.add_argument('--pretrain-batch', type=int,
+                        help=f'default {PRETRAIN["pretrain_batch"]}')
     parser.add_argument('--det-iters', type=int,
-                        help=f'default {FULL["det_iters"]} of '
-                        f'{FULL["det_batch"]} images')
-    parser.add_argument('--data-root', default=osp.join(ROOT, 'data',
-                                                        'demo_coco'))
-    parser.add_argument('--out-dir', default=osp.join(
-        ROOT, 'work_dirs/benchmarks/transfer_det'))
+                        help='default: the set\'s (rank '
+                        f'{SETS["rank"]["det_iters"]}, demo '
+                        f'{SETS["demo"]["det_iters"]})')
+    parser.add_argument('--det-batch', type=int)
+    parser.add_argument('--data-root', help='where the set is made '
+                        '(default: the set\'s, under data/)')
+    parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
+                        'transfer_det/<set, detector, encoder, mode, '
+                        'iterations>; a rerun continues there')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
-    args = parser.parse_args()
-    if args.smoke and args.data_root == parser.get_default('data_root'):
-        args.data_root = osp.join(args.out_dir, 'demo_coco')
-    return args
+    return parser.parse_args()
+
+
+def resolve(args) -> dict:
+    """Fill the defaults of ``args`` (in place); return the sizes."""
+    preset = SETS[args.set]
+    sizes = dict(PRETRAIN, det_iters=preset['det_iters'],
+                 det_batch=preset['det_batch'], **preset['data'])
+    if args.smoke:
+        sizes.update(SMOKE)
+    for key in ('pretrain_iters', 'pretrain_batch', 'det_iters',
+                'det_batch'):
+        sizes[key] = getattr(args, key) or sizes[key]
+    mode = 'frozen' if args.frozen else 'ft'
+    if args.out_dir is None:
+        args.out_dir = osp.join(
+            ROOT, 'work_dirs/benchmarks/transfer_det',
+            f'{args.set}_{args.detector}_{args.encoder}_{mode}_'
+            f'p{sizes["pretrain_iters"]}_d{sizes["det_iters"]}'
+            + ('_smoke' if args.smoke else ''))
+    if args.data_root is None:
+        args.data_root = (osp.join(args.out_dir, 'data') if args.smoke else
+                          osp.join(ROOT, preset['data_root']))
+    return sizes
 
 
 def main():
     args = parse_args()
-    sizes = dict(SMOKE if args.smoke else FULL)
-    for key in ('pretrain_iters', 'det_iters'):
-        sizes[key] = getattr(args, key) or sizes[key]
+    sizes = resolve(args)
     config_name, neck = ENCODERS[args.encoder]
-    methods = PRETRAIN_METHODS[config_name]
     cfg = DETECTOR.format(detector=args.detector, encoder=config_name,
-                          neck=neck, mode='frozen' if args.frozen else 'ft')
+                          neck=neck, mode='frozen' if args.frozen else 'ft',
+                          px=sizes['img_size'])
+    if not osp.isfile(osp.join(ROOT, cfg)):
+        raise SystemExit(f'No demo config {cfg} for --set {args.set} '
+                         f'--detector {args.detector} --encoder '
+                         f'{args.encoder}; the configs there are the choices '
+                         f'(or use --set demo).')
     start = time.perf_counter()
-    made = make_demo_set(args.data_root, sizes['num_train'],
-                         sizes['num_val'])
-    log(f'demo set {made["out_dir"]}: {made["summary"]["train"]["images"]} '
-        f'train / {made["summary"]["val"]["images"]} val images')
+    made = make_demo_coco(args.data_root, **{
+        k: sizes[k] for k in SETS[args.set]['data']})
+    log(f'{args.set} set {made["out_dir"]}: '
+        f'{made["summary"]["train"]["images"]} train / '
+        f'{made["summary"]["val"]["images"]} val images')
 
     ckpts = parse_ckpts(args.ckpt)
-    progress = Progress((0 if ckpts else len(methods)) + 1 +
-                        len(ckpts or methods))
-    if not ckpts:
-        log(f'pretraining {", ".join(methods)} on {args.encoder}')
-        for m in methods:
-            ckpts[m] = pretrain(m, args.encoder, sizes['pretrain_iters'],
-                                sizes['pretrain_batch'], args.out_dir)
-            progress.step(f'pretrained {m}')
-    rows = []
-    for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
-        log(f'detector {osp.basename(cfg)} from {method}')
-        res = train_detector(cfg, method, ckpt, args, sizes)
-        progress.step(f'detector from {method}')
-        rows.append(dict(method=method, encoder=args.encoder,
-                         detector=args.detector, frozen=args.frozen,
-                         checkpoint=ckpt, **res))
+    methods = list(ckpts) or args.methods or PRETRAIN_METHODS[config_name]
+    progress = Progress(len(methods) * (not ckpts)
+                        + (1 + len(methods)) * args.seeds)
+    for m in methods if not ckpts else ():
+        res, cached = stage(
+            osp.join(args.out_dir, 'pretrain', m, 'result.json'),
+            lambda: dict(checkpoint=pretrain(
+                m, args.encoder, sizes['pretrain_iters'],
+                sizes['pretrain_batch'], args.out_dir)))
+        ckpts[m] = res['checkpoint']
+        progress.step(f'pretrained {m}', cached)
+    runs = []
+    for seed in range(args.seeds):
+        for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
+            log(f'detector {osp.basename(cfg)} from {method}, seed {seed}')
+            res, cached = stage(
+                osp.join(args.out_dir, 'det', f'{method}_seed{seed}',
+                         'result.json'),
+                lambda: train_detector(cfg, method, ckpt, seed, args, sizes))
+            progress.step(f'detector from {method}, seed {seed}', cached)
+            runs.append(res)
     total = time.perf_counter() - start
+    summary = summarise(runs, [CONTROL] + list(ckpts))
 
     import torch
     print(f'\n{args.detector}, {args.encoder}, '
-          f'{"frozen" if args.frozen else "fine-tuned"}, '
-          f'{sizes["det_iters"]} iterations of {sizes["det_batch"]} images; '
-          f'COCO mAP (%) on {made["summary"]["val"]["images"]} val images; '
-          f'{torch.get_num_threads()} threads; total {total / 60:.1f} min\n')
-    print(table(rows))
+          f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
+          f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
+          f'{sizes["det_batch"]} images, {args.seeds} seed(s); COCO mAP (%) '
+          f'on {made["summary"]["val"]["images"]} val images, mean ± std '
+          f'over seeds; {torch.get_num_threads()} threads; this run '
+          f'{total / 60:.1f} min\n')
+    print(table(summary))
+    print('\n' + verdict_line(summary['verdict']))
     os.makedirs(args.out_dir, exist_ok=True)
     out = osp.join(args.out_dir, 'transfer_det.json')
     with open(out, 'w') as f:
-        json.dump(dict(config=cfg, sizes=sizes, total_s=total,
+        json.dump(dict(config=cfg, set=args.set, sizes=sizes, total_s=total,
                        torch=torch.__version__,
                        cpu=platform.processor() or platform.machine(),
-                       threads=torch.get_num_threads(), rows=rows), f,
-                  indent=2)
+                       threads=torch.get_num_threads(), runs=runs,
+                       **summary), f, indent=2)
     print(f'\nwritten {out}')
 
 
