@@ -266,3 +266,21 @@ def test_bad_object_sides_name_the_fix(tmp_path, sides):
                        r'.*img_size=64'):
         demo.make_demo_coco(tmp_path / 's', **dict(
             SMALL, img_size=64, object_sides=sides))
+
+
+def test_plain_style_is_grey_items_on_black(tmp_path):
+    """style='plain': outside every mask the image is black, and every
+    pixel is grey (R = G = B), as the Fashion-MNIST images themselves."""
+    made = demo.make_demo_coco(tmp_path / 's', **dict(
+        SMALL, img_size=64, max_objects=3, object_sides=(20, 40),
+        style='plain'))
+    coco = quiet_coco(made['train_json'])
+    for img in coco.loadImgs(coco.getImgIds()):
+        pixels = cv2.imread(osp.join(made['train_dir'], img['file_name']))
+        assert (pixels == pixels[..., :1]).all()
+        inside = np.zeros(pixels.shape[:2], bool)
+        for a in coco.loadAnns(coco.getAnnIds(imgIds=img['id'])):
+            inside |= coco.annToMask(a).astype(bool)
+        assert inside.any() and (pixels[~inside] == 0).all()
+    with pytest.raises(ValueError, match="style='sketch'.*'photo'.*'plain'"):
+        demo.make_demo_coco(tmp_path / 't', **dict(SMALL, style='sketch'))

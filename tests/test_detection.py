@@ -369,7 +369,28 @@ def test_there_are_the_configs():
     names = [osp.basename(p) for p in CONFIGS]
     # 2 detectors x (ViT-B: 4 methods + Mobile-Former-508M: 3) x 2 + demos
     assert sum('_coco.py' in n for n in names) == 28
-    assert sum('demo-coco' in n for n in names) == 8
+    assert sum('demo-coco-128px' in n for n in names) == 8
+    # transfer_det's ranking set (64 px): Mask R-CNN, tiny ViT, ft / frozen
+    assert sum('demo-coco-64px' in n for n in names) == 2
+
+
+def test_ranking_config_matches_transfer_det_set():
+    """The 64 px configs point at the set transfer_det --set rank makes,
+    at its size, and train its schedule by default."""
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    rank = transfer_det.SETS['rank']
+    cfg = Config.fromfile(osp.join(
+        MMDET, 'demo/mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-64px.py'))
+    assert cfg.train_dataloader.dataset.data_root.rstrip('/') == \
+        rank['data_root']
+    assert cfg.test_evaluator.ann_file.startswith(rank['data_root'] + '/')
+    scales = [t['scale'] for t in cfg.train_dataloader.dataset.pipeline +
+              cfg.test_dataloader.dataset.pipeline if t['type'] == 'Resize']
+    assert scales == [(rank['data']['img_size'], ) * 2] * 2
+    assert cfg.train_cfg.max_iters == rank['det_iters']
+    assert cfg.train_dataloader.batch_size == rank['det_batch']
+    assert cfg.param_scheduler[1].milestones == [
+        rank['det_iters'] * 2 // 3, rank['det_iters'] * 11 // 12]
 
 
 @pytest.mark.parametrize('cfg_path', CONFIGS,

@@ -185,8 +185,10 @@ def target_area(rng, img_size, object_sides=None):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def random_object(rng, images, labels, img_size, object_sides=None):
-    """One tinted, scaled, rotated item placed in an (S, S) image.
+def random_object(rng, images, labels, img_size, object_sides=None,
+                  style='photo'):
+    """One scaled, rotated item placed in an (S, S) image: tinted
+    (``style='photo'``) or in its own grey values (``'plain'``).
 
     Returns dict(category_id, mask (S, S) bool: its pixels inside the image,
     rgb (S, S, 3) uint8: its colours there, area: its full pixel count,
@@ -204,6 +206,9 @@ def random_object(rng, images, labels, img_size, object_sides=None):
                                           rng.uniform(0.6, 1))) * 255
     shade = 0.35 + 0.65 * np.clip(intensity, 0, 255) / 255
     rgb = (shade[..., None] * colour).round().astype(np.uint8)
+    if style == 'plain':  # as the pretraining images: grey, untinted
+        grey = np.clip(intensity, 0, 255).round().astype(np.uint8)
+        rgb = np.repeat(grey[..., None], 3, axis=-1)
     h, w = mask.shape
     y0, x0 = _corner(rng, h, img_size), _corner(rng, w, img_size)
     full = np.zeros((img_size, img_size), bool)
@@ -246,12 +251,15 @@ def resolve_occlusion(objects):
 
 
 def make_image(rng, images, labels, img_size, max_objects,
-               object_sides=None):
-    """An (S, S, 3) uint8 RGB image and its [(category_id, visible mask)]."""
+               object_sides=None, style='photo'):
+    """An (S, S, 3) uint8 RGB image and its [(category_id, visible mask)]:
+    items on a photo crop (``style='photo'``) or, as Fashion-MNIST itself,
+    grey on black (``'plain'``)."""
     while True:  # rare: everything dropped (e.g. one object mostly outside)
-        img = random_background(rng, img_size)
+        img = (random_background(rng, img_size) if style == 'photo' else
+               np.zeros((img_size, img_size, 3), np.uint8))
         objects = [random_object(rng, images, labels, img_size,
-                                 object_sides)
+                                 object_sides, style)
                    for _ in range(int(rng.integers(1, max_objects + 1)))]
         kept = resolve_occlusion(objects)
         if kept:
@@ -287,7 +295,7 @@ def size_bucket(area):
 
 
 def write_split(out_dir, split, items, num_images, img_size, seed,
-                max_objects, object_sides=None):
+                max_objects, object_sides=None, style='photo'):
     """Write out_dir/{split}/*.png and the split's json; return a summary.
 
     ``items`` is (images (N, 28, 28) uint8, labels (N,)) for the split.
@@ -305,7 +313,7 @@ def write_split(out_dir, split, items, num_images, img_size, seed,
         # One generator per image: image k is the same whatever num_images.
         rng = np.random.default_rng([seed, split_id, image_id])
         img, instances = make_image(rng, images, labels, img_size,
-                                    max_objects, object_sides)
+                                    max_objects, object_sides, style)
         name = f'{image_id:06d}.png'  # PNG: lossless, so masks match pixels
         cv2.imwrite(osp.join(out_dir, split, name), img[..., ::-1])
         coco['images'].append(dict(id=image_id, file_name=name,
@@ -357,7 +365,7 @@ def _swap_in(tmp, out_dir):
 def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                    num_train=300, num_val=100, img_size=128, seed=0,
                    max_objects=4, fmnist_root=FMNIST_ROOT, force=False,
-                   object_sides=None):
+                   object_sides=None, style='photo'):
     """Make (or find) the demo set in ``out_dir``; return paths and counts.
 
     Images are ``img_size`` x ``img_size`` px with 1..``max_objects`` pasted
@@ -368,7 +376,9 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     ``object_sides=(lo, hi)`` draws every object's full-area side from
     [lo, hi] px instead of COCO's small/medium/large mix (the ranking set
     of tools/benchmarks/transfer_det.py keeps objects near the 28 px of
-    the pretraining images).
+    the pretraining images). ``style='plain'`` pastes the items untinted on
+    black, as the Fashion-MNIST images themselves; 'photo' (default)
+    tints them and pastes them on photo crops.
 
     Returns dict(out_dir, train_json, val_json, train_dir, val_dir, meta,
     skipped, summary={'train'|'val': dict(images, annotations, sizes,
@@ -384,6 +394,11 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                              f'px with 1 <= lo <= hi <= img_size={img_size}, '
                              f'e.g. (20, 40) at 64 px')
         args['object_sides'] = [float(lo), float(hi)]
+    if style not in ('photo', 'plain'):
+        raise ValueError(f"style={style!r}: use 'photo' (items tinted on "
+                         f"photo crops) or 'plain' (grey items on black)")
+    if style != 'photo':  # absent: sets made before it existed match
+        args['style'] = style
     meta = _read_meta(out_dir)
     skipped = not force and meta.get('args') == args
     if not skipped:
@@ -400,7 +415,7 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
             summary = {split: write_split(
                 tmp, split, items[split],
                 num_train if split == 'train' else num_val, img_size, seed,
-                max_objects, object_sides) for split, _ in SPLITS}
+                max_objects, object_sides, style) for split, _ in SPLITS}
             meta = dict(args=args, summary=summary)
             with open(osp.join(tmp, 'meta.json'), 'w') as f:  # last
                 json.dump(meta, f, indent=1)
@@ -499,6 +514,9 @@ def main():
     parser.add_argument('--object-sides', type=float, nargs=2,
                         metavar=('LO', 'HI'), help='object side range in px '
                         '(default: COCO\'s small/medium/large mix)')
+    parser.add_argument('--style', choices=('photo', 'plain'),
+                        default='photo', help='photo: tinted items on photo '
+                        'crops; plain: grey items on black')
     parser.add_argument('--fmnist-root', default=FMNIST_ROOT)
     parser.add_argument('--force', action='store_true',
                         help='regenerate even if meta.json matches')
@@ -511,7 +529,7 @@ def main():
     start = time.perf_counter()
     res = make_demo_coco(a.out, a.num_train, a.num_val, a.img_size, a.seed,
                          a.max_objects, a.fmnist_root, a.force,
-                         a.object_sides)
+                         a.object_sides, a.style)
     took = time.perf_counter() - start
     print(f'{"Found" if res["skipped"] else "Made"} demo COCO set in '
           f'{res["out_dir"]} ({took:.1f} s)')

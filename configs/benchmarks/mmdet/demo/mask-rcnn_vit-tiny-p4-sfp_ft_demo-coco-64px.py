@@ -1,12 +1,12 @@
 # The ranking set of tools/benchmarks/transfer_det.py: the demo Mask R-CNN
 # (tiny ViT + simple feature pyramid, fine-tuned) on 64 px images with 1-3
-# objects of 20-40 px a side, near the 28 px items the encoders were
-# pretrained on, so that what pretraining learnt is what detection needs.
-# Make the set with
+# grey Fashion-MNIST items of 20-40 px a side on black, the pretraining
+# images' domain and scale, so that what pretraining learnt is what
+# detection needs. Make the set with
 #   python tools/data/make_demo_coco.py --out data/demo_coco_64px \
-#       --img-size 64 --max-objects 3 --object-sides 20 40 \
+#       --img-size 64 --max-objects 3 --object-sides 20 40 --style plain \
 #       --num-train 1200 --num-val 300
-# (transfer_det.py makes it itself). 1x's step ratios over 1500
+# (transfer_det.py makes it itself). 1x's step ratios over 600
 # iterations of 8 images (docs/detection_transfer.md).
 _base_ = './mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-128px.py'
 data_root = 'data/demo_coco_64px/'
@@ -40,11 +40,11 @@ model = dict(train_cfg=dict(rcnn=dict(sampler=dict(num=32))))
 val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
 test_evaluator = val_evaluator
 
-max_iters = 1500
+max_iters = 600
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=100),
+         end=60),
     dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
          milestones=[max_iters * 2 // 3, max_iters * 11 // 12], gamma=0.1)
 ]
