@@ -478,7 +478,7 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     # every run is a stage: a rerun reads them back and trains nothing
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert 'trained' not in again.stdout
+    assert ': trained ' in out.stdout and ': trained ' not in again.stdout
     table = [line for line in out.stdout.splitlines() if line.startswith('|')]
     assert table == [line for line in again.stdout.splitlines()
                      if line.startswith('|')]

@@ -11,22 +11,11 @@
 _base_ = './mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-128px.py'
 data_root = 'data/demo_coco_64px/'
 img_scale = (64, 64)
-backend_args = None
-train_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True, with_mask=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
+# the 128 px set's pipelines (demo_coco_instance.py) at 64 px
+train_pipeline = _base_.train_pipeline
+train_pipeline[2].scale = img_scale  # Resize
+test_pipeline = _base_.test_pipeline
+test_pipeline[1].scale = img_scale  # Resize
 train_dataloader = dict(
     batch_size=8,
     dataset=dict(data_root=data_root, pipeline=train_pipeline,
@@ -40,14 +29,13 @@ model = dict(train_cfg=dict(rcnn=dict(sampler=dict(num=32))))
 val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
 test_evaluator = val_evaluator
 
+# demo_det_runtime.py's schedule over 600 iterations
 max_iters = 600
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
-         end=60),
-    dict(type='MultiStepLR', by_epoch=False, begin=0, end=max_iters,
-         milestones=[max_iters * 2 // 3, max_iters * 11 // 12], gamma=0.1)
-]
+param_scheduler = _base_.param_scheduler
+param_scheduler[0].end = 60  # warm-up
+param_scheduler[1].end = max_iters
+param_scheduler[1].milestones = [max_iters * 2 // 3, max_iters * 11 // 12]
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=max_iters))
