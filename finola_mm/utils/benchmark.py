@@ -163,6 +163,19 @@ def mean_std(values: Sequence) -> tuple:
                                       if len(values) > 1 else None)
 
 
+def paired_delta(runs: Sequence[dict], name: str, ref: str,
+                 value: Callable[[dict], Optional[float]],
+                 key: str = 'name') -> tuple:
+    """(mean, std) over seeds of ``value(run)`` for the runs whose ``key``
+    is ``name`` minus the ``ref`` run's at the same ``run['seed']``: noise
+    shared by a seed cancels. Seeds where either value is None are left
+    out."""
+    by_seed = {r['seed']: value(r) for r in runs if r[key] == ref}
+    return mean_std([value(r) - by_seed[r['seed']] for r in runs
+                     if r[key] == name and value(r) is not None
+                     and by_seed.get(r['seed']) is not None])
+
+
 def fmt(pair, digits: int = 2, sign: bool = False) -> str:
     """(mean, std) or a number -> 'mean ± std' ('-' for none); the std is
     shown whenever there are several values, even when it is 0."""

@@ -31,6 +31,7 @@ an interrupted pretraining resumes, so rerunning the command continues.
 Prints a markdown table and writes it with JSON and a bar chart (PNG).
 """
 import argparse
+import functools
 import json
 import os
 import os.path as osp
@@ -43,7 +44,7 @@ import time
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.utils.benchmark import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, fmt, markdown_table,
-    mask_generator_step, mean_std, pretrain_config, read_scalars,
+    mask_generator_step, mean_std, paired_delta, pretrain_config, read_scalars,
     shorten_schedule, stage, train_in_subprocess)
 
 # the evaluation configs of each encoder (configs/benchmarks/)
@@ -355,13 +356,15 @@ def summarize(results: list, runs: list) -> list:
     best = max(baselines, key=lambda r: r['linear/top1'][0]) \
         if baselines else None
     for row in rows:
-        row['delta_random'] = paired_delta(results, row['name'], RANDOM,
-                                           'linear/top1')
+        row['delta_random'] = paired_delta(
+            results, row['name'], RANDOM,
+            functools.partial(metric, key='linear/top1'))
         if best is not None:
             row['best_baseline'] = best['name']
             for key in ('linear/top1', 'finetune/top1'):
                 row[f'delta_best/{key}'] = paired_delta(
-                    results, row['name'], best['name'], key)
+                    results, row['name'], best['name'],
+                    functools.partial(metric, key=key))
         if row is not control:
             row['beats_random'] = row['linear/top1'][0] > \
                 control['linear/top1'][0]
@@ -372,16 +375,6 @@ def metric(result: dict, key: str):
     part = result.get('finetune' if key.startswith('finetune') else
                       'frozen') or {}
     return part.get(key)
-
-
-def paired_delta(results: list, name: str, ref: str, key: str) -> tuple:
-    """(mean, std) over seeds of ``name``'s ``key`` minus ``ref``'s at the
-    same seed: pretraining noise shared by a seed cancels."""
-    by_seed = {r['seed']: metric(r, key) for r in results
-               if r['name'] == ref}
-    return mean_std([metric(r, key) - by_seed[r['seed']] for r in results
-                     if r['name'] == name and metric(r, key) is not None
-                     and by_seed.get(r['seed']) is not None])
 
 
 def markdown(rows: list, encoder: str) -> str:

@@ -45,7 +45,8 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
 from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
                                        REPO as ROOT, Progress, fmt,
-                                       markdown_table, mean_std, parse_ckpts,
+                                       markdown_table, mean_std, paired_delta,
+                                       parse_ckpts,
                                        short_pretrain, stage, train_and_test)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
@@ -154,21 +155,20 @@ def summarise(runs: list, methods: list) -> dict:
     bbox mAP, and the paired per-seed bbox mAP difference to the control;
     plus whether the best row's gap to the control exceeds RANKS_BY x the
     larger of the two rows' seed ranges."""
-    by_method = {m: sorted((r for r in runs if r['method'] == m),
-                           key=lambda r: r['seed']) for m in methods}
-    control = {r['seed']: r for r in by_method[CONTROL]}
     rows = {}
-    for m, group in by_method.items():
+    for m in methods:
+        group = sorted((r for r in runs if r['method'] == m),
+                       key=lambda r: r['seed'])
         bbox = percent(group, 'coco/bbox_mAP')
-        paired = [b - 100 * control[r['seed']]['metrics']['coco/bbox_mAP']
-                  for r, b in zip(group, bbox) if r['seed'] in control]
         rows[m] = dict(
             seeds=[r['seed'] for r in group], bbox_mAP=bbox,
             bbox=mean_std(bbox),
             bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
             segm=mean_std(percent(group, 'coco/segm_mAP')),
             spread=max(bbox) - min(bbox),
-            delta=mean_std(paired) if m != CONTROL else (None, None),
+            delta=(None, None) if m == CONTROL else paired_delta(
+                runs, m, CONTROL, lambda r: percent([r], 'coco/bbox_mAP')[0],
+                key='method'),
             train_s=mean_std([r['train_s'] for r in group]))
     best = max((m for m in methods if m != CONTROL),
                key=lambda m: rows[m]['bbox'][0], default=None)
