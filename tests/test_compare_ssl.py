@@ -141,3 +141,24 @@ def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
         pipeline=[dict(type='Resize'), dict(type='PackInputs')]))))
     with pytest.raises(SystemExit, match='no|found 0'):
         tool.mask_generator_step(cfg)
+
+
+def test_a_cached_run_name_with_other_options_is_refused(tmp_path):
+    """Stages are cached by run name; reusing a name with other options
+    must stop with a message rather than report the old results."""
+    import importlib.util
+
+    import pytest
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    work = str(tmp_path / 'finola-e-x_seed0')
+    options = {'model.neck.decoder_channels': (8, 4)}
+    (tmp_path / 'finola-e-x_seed0').mkdir()
+    tool.check_same_run(work, 'masked-finola-e', options)  # writes run.json
+    tool.check_same_run(work, 'masked-finola-e', options)  # same: fine
+    with pytest.raises(SystemExit, match='another name.*delete'):
+        tool.check_same_run(work, 'masked-finola-e',
+                            {'model.neck.channels': 512})
+    with pytest.raises(SystemExit, match='holds the results of'):
+        tool.check_same_run(work, 'mae', options)

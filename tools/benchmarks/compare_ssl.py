@@ -92,9 +92,18 @@ ABLATIONS = (
     f'finola-e-linpool={E}:model.backbone.type=SimMIMViT,'
     'model.neck.pool=linear,model.neck.feat_size=8',
     f'finola-e-q8={E}:model.neck.pool_queries=8',   # 8 attention queries
+    f'finola-e-q16={E}:model.neck.pool_queries=16',
+    # the screen's best knobs together: 8 queries, raw pixels, 60% masked,
+    # one residual block per decoder level
+    f'finola-e-q8all={E}:model.neck.pool_queries=8,model.head.norm_pix=False,'
+    f'{MASK}mask_ratio=0.6,model.neck.decoder_cfg.num_res_blocks=1',
     f'finola-e-lat4={E}:model.neck.latent_size=4,'
     'model.neck.decoder_channels=(64,32,16,16)',
     f'finola-e-dec={E}:model.neck.decoder_cfg.num_res_blocks=1',
+    # the paper's full-resolution design: FINOLA grows the 32x32 map itself,
+    # three 3x3 convs decode it (configs/finola_autoencoder/*fullres*)
+    f'finola-e-fullres={E}:model.neck.latent_size=32,'
+    'model.neck.decoder_channels=(32,),model.neck.decoder_cfg.num_res_blocks=1',
     f'finola-b-ae={B}:{AE_KNOBS}',
     f'finola-b-c512={B}:model.neck.channels=512',
     'mae-r60=mae:model.backbone.mask_ratio=0.6',
@@ -289,6 +298,24 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
             f'{name}/top5': final.get('accuracy/top5'), f'{name}_s': wall}
 
 
+def check_same_run(work: str, method: str, options: dict) -> None:
+    """Stages are cached by run name: refuse a name whose folder holds the
+    results of another method or other options (work/run.json)."""
+    path = osp.join(work, 'run.json')
+    identity = json.loads(json.dumps(dict(method=method, options=options)))
+    if osp.isfile(path):
+        with open(path) as f:
+            earlier = json.load(f)
+        if earlier != identity:
+            raise SystemExit(
+                f'{work} holds the results of {earlier}, not of {identity}: '
+                f'give this run another name (--variant NAME=...) or delete '
+                f'that folder to rerun it.')
+        return
+    with open(path, 'w') as f:
+        json.dump(identity, f)
+
+
 def run_all(args, runs: list) -> list:
     """[(name, method, options)] x seeds -> one result dict per run."""
     jobs = [(seed, *run) for seed in range(args.seeds) for run in runs]
@@ -296,6 +323,7 @@ def run_all(args, runs: list) -> list:
     for seed, name, method, options in jobs:
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
         os.makedirs(work, exist_ok=True)
+        check_same_run(work, method, options)
         row = dict(name=name, method=method, options=options, seed=seed)
         ckpt = None
         if method != RANDOM:
