@@ -157,3 +157,36 @@ def test_fine_tune_decays_the_lr_from_head_to_stem(config):
     rate = cfg.optim_wrapper.paramwise_cfg.layer_decay_rate
     depth = len(set(g['layer_id'] for g in wrapper.optimizer.param_groups))
     assert first == pytest.approx(base * rate ** (depth - 1))
+
+
+def test_recalibrate_bn_replaces_stale_statistics_and_leaves_eval_mode():
+    """Masked pretraining leaves BatchNorm statistics of masked images;
+    re-estimation must give the statistics of the images it is shown."""
+    import torch
+    from mmengine.model import BaseDataPreprocessor
+    from torch import nn
+    from torch.utils.data import DataLoader
+
+    from finola_mm.evaluation import recalibrate_bn
+
+    class Tiny(nn.Module):
+        def __init__(self, norm=True):
+            super().__init__()
+            self.data_preprocessor = BaseDataPreprocessor()
+            self.bn = nn.BatchNorm2d(3) if norm else nn.Identity()
+
+        def forward(self, inputs, data_samples=None, mode='tensor'):
+            return self.bn(inputs)
+
+    images = torch.randn(64, 3, 4, 4) * 2 + 5          # mean 5, var 4
+    loader = DataLoader(images, batch_size=16,
+                        collate_fn=lambda b: dict(inputs=torch.stack(b)))
+    model = Tiny()
+    model.bn.running_mean.fill_(-3.)  # stale: another input distribution
+    assert recalibrate_bn(model, loader, 64) == 1
+    assert not model.training
+    assert torch.allclose(model.bn.running_mean, images.mean((0, 2, 3)),
+                          atol=0.05)
+    assert torch.allclose(model.bn.running_var,
+                          images.var((0, 2, 3)), rtol=0.1)
+    assert recalibrate_bn(Tiny(norm=False), loader, 64) == 0  # nothing to do

@@ -90,11 +90,35 @@ def _eval_loader(cfg, test_mode: bool, indices) -> object:
     return Runner.build_dataloader(loader)
 
 
+def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
+    """Re-estimate ``model``'s BatchNorm running statistics on up to
+    ``num_images`` images of ``dataloader`` (labels unused; MMPretrain's
+    ``update_bn_stats``, as its PreciseBNHook); returns the number of BN
+    layers. Masked pretraining leaves the statistics of masked inputs (a
+    mask token, one visible quadrant), which a frozen encoder would
+    otherwise apply to whole images."""
+    import contextlib
+    import io
+
+    from mmpretrain.engine.hooks.precise_bn_hook import update_bn_stats
+    model.train()
+    num_bn = sum(isinstance(m, nn.modules.batchnorm._BatchNorm)
+                 for m in model.modules())
+    if num_bn:
+        with contextlib.redirect_stdout(io.StringIO()):  # its progress bar
+            update_bn_stats(model, dataloader, num_images, logger='silent')
+    model.eval()
+    return num_bn
+
+
 def frozen_features(cfg, train_indices=None, test_indices=None,
-                    progress: bool = False) -> tuple:
+                    progress: bool = False, recalibrate_bn_images: int = 0
+                    ) -> tuple:
     """((train feats, labels), (test feats, labels)) of the backbone of a
     classification ``cfg``, built with its ``init_cfg`` (Pretrained, or none
-    for the random-init control); both splits use the test pipeline."""
+    for the random-init control); both splits use the test pipeline. With
+    ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
+    re-estimated on that many training images (:func:`recalibrate_bn`)."""
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import MODELS
 
@@ -106,8 +130,10 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
     if isinstance(init, dict) and init.get('type') == 'Pretrained':
         assert_backbone_fits(model.backbone, init['checkpoint'],
                              init.get('prefix', ''))
-    train = extract_features(model, _eval_loader(cfg, False, train_indices),
-                             progress)
+    train_loader = _eval_loader(cfg, False, train_indices)
+    if recalibrate_bn_images:
+        recalibrate_bn(model, train_loader, recalibrate_bn_images)
+    train = extract_features(model, train_loader, progress)
     test = extract_features(model, _eval_loader(cfg, True, test_indices),
                             progress)
     return train, test

@@ -54,7 +54,9 @@ ENCODERS = {
         finetune='fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py'),
     'mobile-former-tiny': dict(
         probe='linear-probe_mobile-former-tiny_1xb256-500it_fmnist-32px.py',
-        finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'),
+        finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py',
+        # BatchNorm: masked pretraining leaves masked-image statistics
+        recalibrate_bn=8192),
 }
 RANDOM = 'random-init'
 BASELINES = ('mae', 'simmim')
@@ -143,6 +145,12 @@ def parse_args():
                         help='epochs over the cached features')
     parser.add_argument('--probe-iters', type=int, default=500,
                         help='iterations of --probe config')
+    parser.add_argument('--recalibrate-bn', type=int, metavar='N',
+                        help='re-estimate the frozen encoder\'s BatchNorm '
+                        'statistics on N training images before the kNN and '
+                        'feature probe, for every row (0 = keep the '
+                        'checkpoint\'s); default: 8192 for mobile-former-tiny,'
+                        ' 0 for vit-tiny-p4 (no BatchNorm)')
     parser.add_argument('--train-images', type=int,
                         help='first N training images for the kNN bank and '
                         'the feature probe (0 = all 60,000)')
@@ -161,6 +169,8 @@ def parse_args():
     for key, value in BUDGETS[args.budget].items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    if args.recalibrate_bn is None:
+        args.recalibrate_bn = ENCODERS[args.encoder].get('recalibrate_bn', 0)
     if args.smoke:
         args.pretrain_iters, args.probe_iters = 2, 2
         args.finetune_iters, args.probe_epochs = 2, 2
@@ -273,7 +283,8 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     torch.manual_seed(seed)  # the random-init control's weights
     start = time.perf_counter()
     train, test = frozen_features(cfg, args.train_images or None,
-                                  args.test_images or None)
+                                  args.test_images or None,
+                                  recalibrate_bn_images=args.recalibrate_bn)
     result = dict(knn_accuracy(*train, *test),
                   feature_s=time.perf_counter() - start,
                   num_train=len(train[0]), num_test=len(test[0]))
@@ -335,7 +346,9 @@ def run_all(args, runs: list) -> list:
                   f'{"(cached) " if cached else ""}'
                   f'{pre["wall_s"] / 60:.1f} min, '
                   f'{pre["images_per_s"] or 0:.0f} img/s', flush=True)
-        row['frozen'], cached = stage(osp.join(work, 'frozen.json'),
+        frozen = ('frozen.json' if not args.recalibrate_bn else
+                  f'frozen_bn{args.recalibrate_bn}.json')
+        row['frozen'], cached = stage(osp.join(work, frozen),
                                       lambda: frozen_eval(args, ckpt, seed))
         if args.probe == 'config':
             probe, _ = stage(osp.join(work, 'probe.json'), lambda: config_run(
@@ -462,7 +475,9 @@ def main():
               f'iterations, batch {args.pretrain_batch}, {args.seeds} '
               f'seed(s), mean ± std over seeds, Δ = paired per-seed '
               f'difference; fine-tune {args.finetune_iters if args.finetune else 0} '
-              f'iterations; probe: {args.probe}; '
+              f'iterations; probe: {args.probe}; BatchNorm statistics '
+              + (f're-estimated on {args.recalibrate_bn} training images; '
+                 if args.recalibrate_bn else 'as pretrained; ') +
               f'{results[0]["frozen"]["num_train"]} '
               f'train / {results[0]["frozen"]["num_test"]} test images')
     print(f'\n## compare_ssl: {args.encoder} on Fashion-MNIST 32 px\n\n'
