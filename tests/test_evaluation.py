@@ -178,6 +178,11 @@ def test_recalibrate_bn_replaces_stale_statistics_and_leaves_eval_mode():
         def forward(self, inputs, data_samples=None, mode='tensor'):
             return self.bn(inputs)
 
+        def train(self, mode=True):  # as a backbone with norm_eval=True
+            super().train(mode)
+            self.bn.eval()
+            return self
+
     images = torch.randn(64, 3, 4, 4) * 2 + 5          # mean 5, var 4
     loader = DataLoader(images, batch_size=16,
                         collate_fn=lambda b: dict(inputs=torch.stack(b)))

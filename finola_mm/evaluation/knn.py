@@ -90,25 +90,39 @@ def _eval_loader(cfg, test_mode: bool, indices) -> object:
     return Runner.build_dataloader(loader)
 
 
+@torch.no_grad()
 def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
-    """Re-estimate ``model``'s BatchNorm running statistics on up to
-    ``num_images`` images of ``dataloader`` (labels unused; MMPretrain's
-    ``update_bn_stats``, as its PreciseBNHook); returns the number of BN
-    layers. Masked pretraining leaves the statistics of masked inputs (a
-    mask token, one visible quadrant), which a frozen encoder would
-    otherwise apply to whole images."""
-    import contextlib
-    import io
+    """Re-estimate ``model``'s BatchNorm running statistics on about
+    ``num_images`` images of ``dataloader`` (labels unused) as a plain
+    average over its batches; returns the number of BN layers. Masked
+    pretraining leaves the statistics of masked inputs (a mask token, one
+    visible quadrant), which a frozen encoder would otherwise apply to whole
+    images.
 
-    from mmpretrain.engine.hooks.precise_bn_hook import update_bn_stats
-    model.train()
-    num_bn = sum(isinstance(m, nn.modules.batchnorm._BatchNorm)
-                 for m in model.modules())
-    if num_bn:
-        with contextlib.redirect_stdout(io.StringIO()):  # its progress bar
-            update_bn_stats(model, dataloader, num_images, logger='silent')
+    Each BN layer is switched to training mode itself: a backbone with
+    ``norm_eval=True`` keeps its BN in eval mode under ``model.train()``, so
+    helpers that rely on it (PreciseBN's ``update_bn_stats``,
+    ``torch.optim.swa_utils.update_bn``) would silently change nothing.
+    """
+    bns = [m for m in model.modules()
+           if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    momenta = [bn.momentum for bn in bns]
     model.eval()
-    return num_bn
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative average over the batches
+        bn.train()
+    seen = 0
+    for data in dataloader if bns else ():
+        inputs = model.data_preprocessor(data, False)['inputs']
+        model(inputs, mode='tensor')
+        seen += len(inputs)
+        if seen >= num_images:
+            break
+    for bn, momentum in zip(bns, momenta):
+        bn.momentum = momentum
+        bn.eval()
+    return len(bns)
 
 
 def frozen_features(cfg, train_indices=None, test_indices=None,
