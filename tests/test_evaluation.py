@@ -178,7 +178,7 @@ def test_recalibrate_bn_replaces_stale_statistics_and_leaves_eval_mode():
         def forward(self, inputs, data_samples=None, mode='tensor'):
             return self.bn(inputs)
 
-        def train(self, mode=True):  # as a backbone with norm_eval=True
+        def train(self, mode=True):  # as frozen stages / norm_eval=True
             super().train(mode)
             self.bn.eval()
             return self

@@ -100,7 +100,8 @@ def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
     images.
 
     Each BN layer is switched to training mode itself: a backbone with
-    ``norm_eval=True`` keeps its BN in eval mode under ``model.train()``, so
+    frozen stages or ``norm_eval=True`` keeps its BN in eval mode under
+    ``model.train()``, so
     helpers that rely on it (PreciseBN's ``update_bn_stats``,
     ``torch.optim.swa_utils.update_bn``) would silently change nothing.
     """
