@@ -101,20 +101,22 @@ def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
 
     Each BN layer is switched to training mode itself: a backbone with
     frozen stages or ``norm_eval=True`` keeps its BN in eval mode under
-    ``model.train()``, so
-    helpers that rely on it (PreciseBN's ``update_bn_stats``,
-    ``torch.optim.swa_utils.update_bn``) would silently change nothing.
+    ``model.train()``, so helpers that rely on it (PreciseBN's
+    ``update_bn_stats``, ``torch.optim.swa_utils.update_bn``) would
+    silently change nothing.
     """
     bns = [m for m in model.modules()
            if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    momenta = [bn.momentum for bn in bns]
     model.eval()
+    if not bns:
+        return 0
+    momenta = [bn.momentum for bn in bns]
     for bn in bns:
         bn.reset_running_stats()
         bn.momentum = None  # cumulative average over the batches
         bn.train()
     seen = 0
-    for data in dataloader if bns else ():
+    for data in dataloader:
         inputs = model.data_preprocessor(data, False)['inputs']
         model(inputs, mode='tensor')
         seen += len(inputs)

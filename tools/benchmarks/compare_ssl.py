@@ -469,14 +469,14 @@ def main():
     results = run_all(args, runs)
     rows = summarize(results, runs)
     table = markdown(rows, args.encoder)
+    bn_stats = (f're-estimated on {args.recalibrate_bn} training images'
+                if args.recalibrate_bn else 'as pretrained')
     budget = (f'budget {args.budget}: {args.pretrain_iters} pretraining '
               f'iterations, batch {args.pretrain_batch}, {args.seeds} '
               f'seed(s), mean ± std over seeds, Δ = paired per-seed '
               f'difference; fine-tune {args.finetune_iters if args.finetune else 0} '
               f'iterations; probe: {args.probe}; BatchNorm statistics '
-              + (f're-estimated on {args.recalibrate_bn} training images; '
-                 if args.recalibrate_bn else 'as pretrained; ') +
-              f'{results[0]["frozen"]["num_train"]} '
+              f'{bn_stats}; {results[0]["frozen"]["num_train"]} '
               f'train / {results[0]["frozen"]["num_test"]} test images')
     print(f'\n## compare_ssl: {args.encoder} on Fashion-MNIST 32 px\n\n'
           f'{budget}\n\n{table}\n')
