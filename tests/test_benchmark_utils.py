@@ -66,6 +66,12 @@ def test_stage_runs_once_then_reads_back(tmp_path):
     again = bm.stage(path, lambda: calls.append(1) or {'v': 2})
     assert first == ({'v': 1}, False) and again == ({'v': 1}, True)
     assert calls == [1] and json.load(open(path)) == {'v': 1}
+    # a cached result the stage now finds outdated is computed again
+    newer = bm.stage(path, lambda: {'v': 1, 'extra': 3},
+                     current=lambda r: 'extra' in r)
+    assert newer == ({'v': 1, 'extra': 3}, False)
+    assert bm.stage(path, lambda: {}, current=lambda r: 'extra' in r) == \
+        ({'v': 1, 'extra': 3}, True)
 
 
 def test_progress_eta_ignores_cached_stages(capsys, monkeypatch):

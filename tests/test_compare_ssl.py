@@ -16,6 +16,7 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     out = tmp_path / 'out'
     cmd = [sys.executable, SCRIPT, '--smoke', '--seeds', '2', '--work-dir',
            str(tmp_path / 'runs'), '--out-dir', str(out),
+           '--lowshot-labels', '32',
            '--variant', 'mae-r50=mae:model.backbone.mask_ratio=0.5']
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -25,7 +26,8 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     assert [r[0] for r in rows] == [*METHODS, 'mae-r50']
     # every row: mean ± std over the 2 seeds, and paired differences
     for col in ('linear top-1', 'kNN top-1', 'fine-tune top-1',
-                'Δ linear vs random-init'):
+                '32-label linear top-1', 'Δ linear vs random-init',
+                'Δ 32-label linear vs random-init'):
         for row in rows:
             assert ' ± ' in row[head.index(col)], (col, row)
     best = [c for c in head if c.startswith('Δ linear vs ') and
@@ -44,6 +46,11 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
         top1 = summary[name]['linear/top1'][0]
         assert 0 <= top1 <= 100 and summary[name]['knn/top1'][0] is not None
         assert summary[name]['seeds'] == 2
+        # the low-shot probe saw its 32 labels, not the 64 of the bank
+        assert {r['frozen']['lowshot_labels'] for r in report['runs']
+                if r['name'] == name} == {32}
+        assert {r['frozen']['num_train'] for r in report['runs']
+                if r['name'] == name} == {64}
         # the paired difference is the mean of per-seed differences
         per_seed = {r['seed']: r['frozen']['linear/top1']
                     for r in report['runs'] if r['name'] == name}
@@ -122,7 +129,11 @@ def default_of(cfg, key: str):
     cls = {'finola_cfg': FINOLA, 'decoder_cfg': ConvDecoder}.get(path[-1])
     if cls is None:
         cls = MODELS.get(lookup(cfg, '.'.join(path))['type'])
-    return inspect.signature(cls).parameters[leaf].default
+    for klass in cls.__mro__:   # a mixin may take it (mae_init)
+        param = inspect.signature(klass.__init__).parameters.get(leaf)
+        if param is not None:
+            return param.default
+    raise KeyError(f'no constructor of {cls.__name__} takes {leaf!r}')
 
 
 def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
@@ -143,22 +154,39 @@ def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
         tool.mask_generator_step(cfg)
 
 
-def test_a_cached_run_name_with_other_options_is_refused(tmp_path):
-    """Stages are cached by run name; reusing a name with other options
-    must stop with a message rather than report the old results."""
+def test_a_cached_run_name_with_other_options_is_refused(tmp_path,
+                                                        monkeypatch):
+    """Stages are cached by run name; reusing a name with other options, or
+    after its config file was edited, must stop with a message rather than
+    report the old results."""
+    import argparse
     import importlib.util
 
     import pytest
     spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    args = argparse.Namespace(encoder='vit-tiny-p4', pretrain_iters=10,
+                              pretrain_batch=64, smoke=False)
+
+    def identity(method, options):
+        return tool.run_identity(args, method, options, seed=0)
+
     work = str(tmp_path / 'finola-e-x_seed0')
     options = {'model.neck.decoder_channels': (8, 4)}
     (tmp_path / 'finola-e-x_seed0').mkdir()
-    tool.check_same_run(work, 'masked-finola-e', options)  # writes run.json
-    tool.check_same_run(work, 'masked-finola-e', options)  # same: fine
+    tool.check_same_run(work, identity('masked-finola-e', options))  # writes
+    tool.check_same_run(work, identity('masked-finola-e', options))  # fine
     with pytest.raises(SystemExit, match='another name.*delete'):
-        tool.check_same_run(work, 'masked-finola-e',
-                            {'model.neck.channels': 512})
+        tool.check_same_run(work, identity('masked-finola-e',
+                                           {'model.neck.channels': 512}))
     with pytest.raises(SystemExit, match='holds the results of'):
-        tool.check_same_run(work, 'mae', options)
+        tool.check_same_run(work, identity('mae', options))
+    # the same name, method and options over an edited config file
+    original = tool.pretrain_config('masked-finola-e', 'vit-tiny-p4')
+    edited = tmp_path / 'edited.py'
+    edited.write_text(f'_base_ = {original!r}\n'
+                      f'model = dict(backbone=dict(mae_init=False))\n')
+    monkeypatch.setattr(tool, 'pretrain_config', lambda *_: str(edited))
+    with pytest.raises(SystemExit, match='config_sha256'):
+        tool.check_same_run(work, identity('masked-finola-e', options))

@@ -210,6 +210,39 @@ def test_mask_grid_that_is_not_the_patch_grid_is_a_clear_error(backbone):
         vit(torch.randn(1, 3, 32, 32), torch.zeros(1, 4, 4))
 
 
+@pytest.mark.parametrize('backbone', ['SimMIMViT', 'VisibleTokenViT'])
+def test_mae_init_gives_the_encoder_maes_initialisation(backbone):
+    """Same positions and weight scales as MMPretrain's MAEViT (built and
+    initialised as MAE's config does), and the positions stay fixed."""
+    from mmpretrain.models import MAEViT
+    from mmengine.model import initialize
+    torch.manual_seed(0)
+    mae = MAEViT(arch='deit-tiny', img_size=32, patch_size=4)
+    initialize(mae, [dict(type='Xavier', layer='Linear',
+                          distribution='uniform'),
+                     dict(type='Constant', layer='LayerNorm', val=1.0,
+                          bias=0.0)])
+    mae.init_weights()
+    kwargs = dict(type=backbone, arch='deit-tiny', img_size=32,
+                  patch_size=4, with_cls_token=False, out_type='featmap')
+    plain = MODELS.build(kwargs)
+    vit = MODELS.build(dict(kwargs, mae_init=True))
+    plain.init_weights()
+    vit.init_weights()
+    assert torch.equal(vit.pos_embed, mae.pos_embed[:, 1:])  # no cls here
+    assert not vit.pos_embed.requires_grad and plain.pos_embed.requires_grad
+    for name in ('layers.0.attn.qkv.weight', 'patch_embed.projection.weight',
+                 'layers.3.ffn.layers.1.weight'):
+        std = dict(vit.named_parameters())[name].std()
+        std_mae = dict(mae.named_parameters())[name].std()
+        std_plain = dict(plain.named_parameters())[name].std()
+        assert abs(std / std_mae - 1) < 0.05, name
+        if 'qkv' in name:   # elsewhere the plain ViT's scales are close
+            assert abs(std_plain / std_mae - 1) > 0.15, name
+    with pytest.raises(ValueError, match=r'square.*mae_init=False'):
+        MODELS.build(dict(kwargs, img_size=(32, 16), mae_init=True))
+
+
 def test_masked_finola_without_masks_names_the_mask_generator():
     model, _ = build_model(config('masked-finola-e'))
     with pytest.raises(ValueError, match=r'MaskedFINOLA needs a patch mask.*'

@@ -11,7 +11,8 @@ _base_ = [
 model = dict(
     type='MaskedFINOLA',
     backbone=dict(type='BlockMaskedViT', out_type='featmap',
-                  with_cls_token=False),
+                  with_cls_token=False,
+                  mae_init=True),  # MAE's encoder init, sin-cos positions
     neck=dict(type='BlockFINOLANeck', in_channels=128, channels=256,
               num_paths=1, latent_size=8, img_size=32,
               decoder_channels=(64, 32, 16),

@@ -9,7 +9,8 @@ _base_ = [
 model = dict(
     type='MaskedFINOLA',
     backbone=dict(type='VisibleTokenViT', out_type='featmap',
-                  with_cls_token=False),
+                  with_cls_token=False,
+                  mae_init=True),  # MAE's encoder init, sin-cos positions
     neck=dict(type='FINOLANeck', in_channels=768, channels=1024, num_paths=4,
               latent_size=14, img_size=224,
               decoder_channels=(256, 128, 64, 32, 16),

@@ -10,7 +10,8 @@ _base_ = [
 model = dict(
     type='MaskedFINOLA',
     backbone=dict(type='VisibleTokenViT', out_type='featmap',
-                  with_cls_token=False),
+                  with_cls_token=False,
+                  mae_init=True),  # MAE's encoder init, sin-cos positions
     neck=dict(type='FINOLANeck', in_channels=128, channels=256, num_paths=1,
               latent_size=8, img_size=32, decoder_channels=(64, 32, 16),
               decoder_cfg=dict(num_res_blocks=0),  # light, as MAE's

@@ -121,12 +121,17 @@ def read_scalars(work_dir: str) -> list:
     return records
 
 
-def stage(result_file: str, fn: Callable[[], dict]) -> tuple:
+def stage(result_file: str, fn: Callable[[], dict],
+          current: Optional[Callable[[dict], bool]] = None) -> tuple:
     """(result, cached): ``fn()``'s result, written atomically to
-    ``result_file``, or the one an earlier run left there."""
+    ``result_file``, or the one an earlier run left there, unless
+    ``current(result)`` says that one is outdated (e.g. lacks a metric the
+    stage now computes)."""
     if osp.isfile(result_file):
         with open(result_file) as f:
-            return json.load(f), True
+            result = json.load(f)
+        if current is None or current(result):
+            return result, True
     result = fn()
     with open(result_file + '.tmp', 'w') as f:
         json.dump(result, f, indent=2)

@@ -9,6 +9,8 @@ tokens, average-pooled), and scored by
   warm-up + cosine) trained on cached features (``--probe features``,
   default), or the probe config itself through tools/train.py
   (``--probe config``: augmented, one encoder pass per image per step);
+- a low-shot linear probe: the same head on the first ``--lowshot-labels``
+  (1,000) training images only, where pretraining matters more;
 - weighted kNN (k=20, T=0.07) on the same features;
 - fine-tuning with layer-wise LR decay (the fine-tune config, shortened to
   ``--finetune-iters``; ``--no-finetune`` skips it).
@@ -32,6 +34,7 @@ Prints a markdown table and writes it with JSON and a bar chart (PNG).
 """
 import argparse
 import functools
+import hashlib
 import json
 import os
 import os.path as osp
@@ -81,6 +84,10 @@ AE_KNOBS = ('model.neck.finola_cfg.negative_steps=separate,'
             'model.neck.decoder_cfg.num_latent_convs=1,'
             'model.neck.decoder_cfg.upsample_norm_act=True')
 ABLATIONS = (
+    # the encoder's initialisation: the plain ViT's (learned positions from
+    # 0.02 noise) instead of MAE's (fixed sin-cos), the FINOLA default
+    f'finola-e-plaininit={E}:model.backbone.mae_init=False',
+    f'finola-b-plaininit={B}:model.backbone.mae_init=False',
     f'finola-e-r60={E}:{MASK}mask_ratio=0.6',
     f'finola-e-r90={E}:{MASK}mask_ratio=0.9',
     f'finola-e-raw={E}:model.head.norm_pix=False',
@@ -111,6 +118,7 @@ ABLATIONS = (
     'mae-raw=mae:model.head.norm_pix=False',
     'mae-dec4=mae:model.neck.decoder_depth=4',
     f'simmim-r60={"simmim"}:{MASK}mask_ratio=0.6',
+    'simmim-maeinit=simmim:model.backbone.mae_init=True',
     # MMPretrain's SimMIM recipe: 60% of mask patches 1/6 of the image side
     # (32 px at 192 px; here 8 px = 2x2 model patches)
     f'simmim-recipe={"simmim"}:{MASK}mask_ratio=0.6,{MASK}mask_patch_size=8',
@@ -143,6 +151,10 @@ def parse_args():
                         help='epochs over the cached features')
     parser.add_argument('--probe-iters', type=int, default=500,
                         help='iterations of --probe config')
+    parser.add_argument('--lowshot-labels', type=int, default=1000,
+                        metavar='N',
+                        help='also train the feature probe on the first N '
+                        'training images only (a low-shot column; 0: off)')
     parser.add_argument('--recalibrate-bn', type=int, default=0,
                         metavar='N',
                         help='re-estimate the frozen encoder\'s BatchNorm '
@@ -289,7 +301,20 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     if args.probe == 'features':
         result.update(train_linear_probe(*train, *test,
                                          epochs=args.probe_epochs, seed=seed))
+    if args.lowshot_labels:
+        n = args.lowshot_labels
+        lowshot = train_linear_probe(train[0][:n], train[1][:n], *test,
+                                     epochs=args.probe_epochs, seed=seed)
+        result.update({'lowshot/top1': lowshot['linear/top1'],
+                       'lowshot_labels': min(n, len(train[0]))})
     return result
+
+
+def frozen_is_current(args, result: dict) -> bool:
+    """A cached frozen stage from before the low-shot probe is rerun."""
+    return (not args.lowshot_labels or
+            result.get('lowshot_labels') == min(args.lowshot_labels,
+                                                 result['num_train']))
 
 
 def config_run(args, key: str, iters: int, ckpt: str, seed: int,
@@ -307,11 +332,26 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
             f'{name}/top5': final.get('accuracy/top5'), f'{name}_s': wall}
 
 
-def check_same_run(work: str, method: str, options: dict) -> None:
+def run_identity(args, method: str, options: dict, seed: int) -> dict:
+    """What a run folder's results depend on: the method, the options and a
+    digest of the resolved pretraining config (so an edited config file is
+    noticed too; None for the random-init control)."""
+    digest = None
+    if method != RANDOM:
+        cfg = budget_config(pretrain_config(method, args.encoder),
+                            args.pretrain_iters, seed, options, args.smoke,
+                            args.pretrain_batch)
+        digest = hashlib.sha256(json.dumps(
+            cfg.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
+    return json.loads(json.dumps(dict(method=method, options=options,
+                                      config_sha256=digest)))
+
+
+def check_same_run(work: str, identity: dict) -> None:
     """Stages are cached by run name: refuse a name whose folder holds the
-    results of another method or other options (work/run.json)."""
+    results of another method, other options or another config
+    (work/run.json)."""
     path = osp.join(work, 'run.json')
-    identity = json.loads(json.dumps(dict(method=method, options=options)))
     if osp.isfile(path):
         with open(path) as f:
             earlier = json.load(f)
@@ -319,7 +359,8 @@ def check_same_run(work: str, method: str, options: dict) -> None:
             raise SystemExit(
                 f'{work} holds the results of {earlier}, not of {identity}: '
                 f'give this run another name (--variant NAME=...) or delete '
-                f'that folder to rerun it.')
+                f'that folder to rerun it (a changed config_sha256: the '
+                f'config file or its bases were edited since).')
         return
     with open(path, 'w') as f:
         json.dump(identity, f)
@@ -332,7 +373,7 @@ def run_all(args, runs: list) -> list:
     for seed, name, method, options in jobs:
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
         os.makedirs(work, exist_ok=True)
-        check_same_run(work, method, options)
+        check_same_run(work, run_identity(args, method, options, seed))
         row = dict(name=name, method=method, options=options, seed=seed)
         ckpt = None
         if method != RANDOM:
@@ -346,8 +387,9 @@ def run_all(args, runs: list) -> list:
                   f'{pre["images_per_s"] or 0:.0f} img/s', flush=True)
         frozen = ('frozen.json' if not args.recalibrate_bn else
                   f'frozen_bn{args.recalibrate_bn}.json')
-        row['frozen'], cached = stage(osp.join(work, frozen),
-                                      lambda: frozen_eval(args, ckpt, seed))
+        row['frozen'], cached = stage(
+            osp.join(work, frozen), lambda: frozen_eval(args, ckpt, seed),
+            functools.partial(frozen_is_current, args))
         if args.probe == 'config':
             probe, _ = stage(osp.join(work, 'probe.json'), lambda: config_run(
                 args, 'probe', args.probe_iters, ckpt, seed,
@@ -384,7 +426,8 @@ def summarize(results: list, runs: list) -> list:
                                           for p in pre if p]),
                    images_per_s=mean_std([p.get('images_per_s')
                                           for p in pre if p]))
-        for key in ('linear/top1', 'linear/top5', 'knn/top1', 'knn/top5'):
+        for key in ('linear/top1', 'linear/top5', 'knn/top1', 'knn/top5',
+                    'lowshot/top1'):
             row[key] = mean_std([r['frozen'].get(key) for r in group])
         row['finetune/top1'] = mean_std(
             [r['finetune']['finetune/top1'] for r in group
@@ -398,6 +441,9 @@ def summarize(results: list, runs: list) -> list:
         row['delta_random'] = paired_delta(
             results, row['name'], RANDOM,
             functools.partial(metric, key='linear/top1'))
+        row['delta_random/lowshot'] = paired_delta(
+            results, row['name'], RANDOM,
+            functools.partial(metric, key='lowshot/top1'))
         if best is not None:
             row['best_baseline'] = best['name']
             for key in ('linear/top1', 'finetune/top1'):
@@ -416,11 +462,13 @@ def metric(result: dict, key: str):
     return part.get(key)
 
 
-def markdown(rows: list, encoder: str) -> str:
+def markdown(rows: list, encoder: str, lowshot: int) -> str:
     best = rows[0].get('best_baseline', '-')
+    shots = f'{lowshot:,}-label linear'
     head = ['method', 'encoder', 'pretrain epochs (iters)', 'pretrain min',
             'pretrain img/s', 'linear top-1', 'kNN top-1', 'fine-tune top-1',
-            'Δ linear vs random-init', f'Δ linear vs {best}',
+            f'{shots} top-1', 'Δ linear vs random-init',
+            f'Δ {shots} vs random-init', f'Δ linear vs {best}',
             f'Δ fine-tune vs {best}', 'beats random-init']
     body = []
     for r in rows:
@@ -432,14 +480,16 @@ def markdown(rows: list, encoder: str) -> str:
             r['name'], encoder, epochs, fmt(r['pretrain_min'], 1),
             fmt(r['images_per_s'], 0), fmt(r['linear/top1']),
             fmt(r['knn/top1']), fmt(r['finetune/top1']),
-            fmt(r['delta_random'], sign=True),
+            fmt(r['lowshot/top1']), fmt(r['delta_random'], sign=True),
+            fmt(r['delta_random/lowshot'], sign=True),
             fmt(r.get('delta_best/linear/top1'), sign=True),
             fmt(r.get('delta_best/finetune/top1'), sign=True), beats])
     return markdown_table(head, body)
 
 
 def chart(rows: list, path: str, title: str) -> None:
-    keys = [k for k in ('linear/top1', 'knn/top1', 'finetune/top1')
+    keys = [k for k in ('linear/top1', 'knn/top1', 'finetune/top1',
+                        'lowshot/top1')
             if any(r[k][0] is not None for r in rows)]
     bar_chart([r['name'] for r in rows],
               {k: [r[k] for r in rows] for k in keys}, path, title)
@@ -468,7 +518,7 @@ def main():
     start = time.perf_counter()
     results = run_all(args, runs)
     rows = summarize(results, runs)
-    table = markdown(rows, args.encoder)
+    table = markdown(rows, args.encoder, args.lowshot_labels)
     bn_stats = (f're-estimated on {args.recalibrate_bn} training images'
                 if args.recalibrate_bn else 'as pretrained')
     budget = (f'budget {args.budget}: {args.pretrain_iters} pretraining '

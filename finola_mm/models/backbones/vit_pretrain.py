@@ -14,14 +14,58 @@ from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
 
 from mmpretrain.models import VisionTransformer
-from mmpretrain.models.utils import resize_pos_embed
+from mmpretrain.models.utils import (build_2d_sincos_position_embedding,
+                                     resize_pos_embed)
 from mmpretrain.registry import MODELS
 from ..utils.masks import (VisibleBox, check_mask_grid, visible_box,
                            visible_indices)
 
 
 class _MaskedViTMixin:
-    """Runs the transformer layers on given tokens (pos already added)."""
+    """Runs the transformer layers on given tokens (pos already added).
+
+    ``mae_init=True`` initialises the encoder as MMPretrain's ``MAEViT`` and
+    MAE's config do: a fixed 2-D sin-cos position table, Xavier-uniform
+    patch embedding and Linear layers, LayerNorm (1, 0). Off by default
+    (the plain ViT's initialisation, learned positions from 0.02 noise), so
+    earlier results stay reproducible; docs/evaluation.md measures both.
+    """
+
+    def __init__(self, *args, mae_init: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mae_init = mae_init
+        if mae_init:
+            if self.patch_resolution[0] != self.patch_resolution[1]:
+                raise ValueError(
+                    f'mae_init=True builds a square sin-cos position table, '
+                    f'but the patch grid is {self.patch_resolution}: use a '
+                    f'square img_size or mae_init=False.')
+            self.pos_embed.requires_grad = False   # as MAEViT's
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        pretrained = (isinstance(self.init_cfg, dict)
+                      and self.init_cfg.get('type') == 'Pretrained')
+        if self.mae_init and not pretrained:
+            self._init_like_mae()
+
+    def _init_like_mae(self) -> None:
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.LayerNorm):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+        pos = build_2d_sincos_position_embedding(
+            self.patch_resolution[0], self.embed_dims,
+            cls_token=self.num_extra_tokens > 0)
+        self.pos_embed.data.copy_(pos.float())
+        w = self.patch_embed.projection.weight.data
+        nn.init.xavier_uniform_(w.view(w.shape[0], -1))
+        if self.cls_token is not None:
+            nn.init.normal_(self.cls_token, std=.02)
 
     def _embed_patches(self, x: Tensor, mask: Tensor) -> tuple:
         """x (N, 3, H, W) -> patch tokens with their positions added
