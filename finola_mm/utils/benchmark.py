@@ -250,18 +250,33 @@ def test_pipeline_images(cfg, test_images: Optional[int] = None,
 
 
 # ---------------------------------------------------------------- transfer
-def short_pretrain(method: str, encoder: str, iters: int, batch: int,
-                   work_dir: str) -> str:
-    """A short run of ``method``'s pretraining config (its warm-up 1/10 of
-    the run, at most 50 iterations, then its cosine to the end), in a
-    subprocess; returns the checkpoint."""
+def config_digest(cfg) -> str:
+    """SHA-256 of a resolved MMEngine config: a cached result records the
+    digest of the config it came from, so an edited config file (or one of
+    its bases) is noticed instead of read back."""
+    import hashlib
+    return hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
+def short_pretrain_config(method: str, encoder: str, iters: int, batch: int):
+    """``method``'s pretraining config shortened to ``iters`` (its warm-up
+    1/10 of the run, at most 50 iterations, then its cosine to the end)."""
     from mmengine.config import Config
     cfg = Config.fromfile(pretrain_config(method, encoder))
     shorten_schedule(cfg, iters, warmup=max(1, min(50, iters // 10)))
     cfg.default_hooks.checkpoint.interval = iters
     cfg.train_dataloader.update(batch_size=batch, num_workers=0,
                                 persistent_workers=False)
-    train_in_subprocess(cfg, work_dir)
+    return cfg
+
+
+def short_pretrain(method: str, encoder: str, iters: int, batch: int,
+                   work_dir: str) -> str:
+    """A run of :func:`short_pretrain_config` in a subprocess; returns the
+    checkpoint."""
+    train_in_subprocess(short_pretrain_config(method, encoder, iters, batch),
+                        work_dir)
     return osp.join(work_dir, f'iter_{iters}.pth')
 
 

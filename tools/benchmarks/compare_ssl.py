@@ -34,7 +34,6 @@ Prints a markdown table and writes it with JSON and a bar chart (PNG).
 """
 import argparse
 import functools
-import hashlib
 import json
 import os
 import os.path as osp
@@ -46,9 +45,10 @@ import time
 # Before torch loads (here and in the runs it starts): see transfer_det.py
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.utils.benchmark import (  # noqa: E402
-    PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, fmt, markdown_table,
-    mask_generator_step, mean_std, paired_delta, pretrain_config, read_scalars,
-    shorten_schedule, stage, train_in_subprocess)
+    PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, config_digest, fmt,
+    markdown_table, mask_generator_step, mean_std, paired_delta,
+    pretrain_config, read_scalars, shorten_schedule, stage,
+    train_in_subprocess)
 
 # the evaluation configs of each encoder (configs/benchmarks/)
 ENCODERS = {
@@ -336,13 +336,9 @@ def run_identity(args, method: str, options: dict, seed: int) -> dict:
     """What a run folder's results depend on: the method, the options and a
     digest of the resolved pretraining config (so an edited config file is
     noticed too; None for the random-init control)."""
-    digest = None
-    if method != RANDOM:
-        cfg = budget_config(pretrain_config(method, args.encoder),
-                            args.pretrain_iters, seed, options, args.smoke,
-                            args.pretrain_batch)
-        digest = hashlib.sha256(json.dumps(
-            cfg.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
+    digest = None if method == RANDOM else config_digest(budget_config(
+        pretrain_config(method, args.encoder), args.pretrain_iters, seed,
+        options, args.smoke, args.pretrain_batch))
     return json.loads(json.dumps(dict(method=method, options=options,
                                       config_sha256=digest)))
 

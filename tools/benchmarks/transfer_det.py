@@ -43,11 +43,10 @@ import time
 # process shares the 2 cores; sleeping costs little when they are idle.
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
-from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
-                                       REPO as ROOT, Progress, fmt,
-                                       markdown_table, mean_std, paired_delta,
-                                       parse_ckpts,
-                                       short_pretrain, stage, train_and_test)
+from finola_mm.utils.benchmark import (  # noqa: E402
+    PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, fmt,
+    markdown_table, mean_std, paired_delta, parse_ckpts, short_pretrain,
+    short_pretrain_config, stage, train_and_test)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -285,12 +284,19 @@ def main():
     methods = list(ckpts) or args.methods or PRETRAIN_METHODS[config_name]
     progress = Progress(len(methods) * (not ckpts)
                         + (1 + len(methods)) * args.seeds)
+    # a cached result records its pretraining config's digest: after an
+    # edit of that config, pretraining and its detectors run again
+    digests = {} if ckpts else {m: config_digest(short_pretrain_config(
+        m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
+        sizes['pretrain_batch'])) for m in methods}
     for m in methods if not ckpts else ():
         res, cached = stage(
             osp.join(args.out_dir, 'pretrain', m, 'result.json'),
             lambda: dict(checkpoint=pretrain(
                 m, args.encoder, sizes['pretrain_iters'],
-                sizes['pretrain_batch'], args.out_dir)))
+                sizes['pretrain_batch'], args.out_dir),
+                config_sha256=digests[m]),
+            lambda r: r.get('config_sha256') == digests[m])
         ckpts[m] = res['checkpoint']
         progress.step(f'pretrained {m}', cached)
     runs = []
@@ -300,7 +306,11 @@ def main():
             res, cached = stage(
                 osp.join(args.out_dir, 'det', f'{method}_seed{seed}',
                          'result.json'),
-                lambda: train_detector(cfg, method, ckpt, seed, args, sizes))
+                lambda: dict(train_detector(cfg, method, ckpt, seed, args,
+                                            sizes),
+                             pretrain_config_sha256=digests.get(method)),
+                lambda r: r.get('pretrain_config_sha256') ==
+                digests.get(method))
             progress.step(f'detector from {method}, seed {seed}', cached)
             runs.append(res)
     total = time.perf_counter() - start
