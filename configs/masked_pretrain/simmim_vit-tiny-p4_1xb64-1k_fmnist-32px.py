@@ -8,7 +8,8 @@ _base_ = [
 ]
 model = dict(
     type='SimMIM',
-    backbone=dict(type='SimMIMViT', out_type='featmap', with_cls_token=False),
+    backbone=dict(type='SimMIMViT', out_type='featmap', with_cls_token=False,
+                  mae_init=True),  # MAE's encoder init, sin-cos positions
     neck=dict(type='SimMIMLinearDecoder', in_channels=128, encoder_stride=4),
     head=dict(type='SimMIMHead', patch_size=4,
               loss=dict(type='PixelReconstructionLoss', criterion='L1',

@@ -85,7 +85,7 @@ AE_KNOBS = ('model.neck.finola_cfg.negative_steps=separate,'
             'model.neck.decoder_cfg.upsample_norm_act=True')
 ABLATIONS = (
     # the encoder's initialisation: the plain ViT's (learned positions from
-    # 0.02 noise) instead of MAE's (fixed sin-cos), the FINOLA default
+    # 0.02 noise) instead of MAE's (fixed sin-cos), every ViT config's
     f'finola-e-plaininit={E}:model.backbone.mae_init=False',
     f'finola-b-plaininit={B}:model.backbone.mae_init=False',
     f'finola-e-r60={E}:{MASK}mask_ratio=0.6',
@@ -118,7 +118,7 @@ ABLATIONS = (
     'mae-raw=mae:model.head.norm_pix=False',
     'mae-dec4=mae:model.neck.decoder_depth=4',
     f'simmim-r60={"simmim"}:{MASK}mask_ratio=0.6',
-    'simmim-maeinit=simmim:model.backbone.mae_init=True',
+    'simmim-plaininit=simmim:model.backbone.mae_init=False',
     # MMPretrain's SimMIM recipe: 60% of mask patches 1/6 of the image side
     # (32 px at 192 px; here 8 px = 2x2 model patches)
     f'simmim-recipe={"simmim"}:{MASK}mask_ratio=0.6,{MASK}mask_patch_size=8',
