@@ -74,6 +74,26 @@ def test_stage_runs_once_then_reads_back(tmp_path):
         ({'v': 1, 'extra': 3}, True)
 
 
+def test_config_stage_removes_an_outdated_runs_checkpoints(tmp_path):
+    """A run of another config digest is redone from scratch: its folder
+    (checkpoints a resume would pick up) goes; the same digest reads back."""
+    run = tmp_path / 'pretrain' / 'mae'
+    result = str(run / 'result.json')
+
+    def train():
+        run.mkdir(parents=True, exist_ok=True)
+        assert not (run / 'iter_10.pth').exists()   # nothing to resume
+        (run / 'iter_10.pth').write_text('weights')
+        return {'checkpoint': str(run / 'iter_10.pth')}
+
+    first = bm.config_stage(result, train, 'a')
+    assert first == ({'checkpoint': str(run / 'iter_10.pth'),
+                      'config_sha256': 'a'}, False)
+    assert bm.config_stage(result, train, 'a')[1] is True
+    again, cached = bm.config_stage(result, train, 'b')
+    assert not cached and again['config_sha256'] == 'b'
+
+
 def test_progress_eta_ignores_cached_stages(capsys, monkeypatch):
     clock = iter([0., 0., 60., 120.])
     monkeypatch.setattr(bm.time, 'perf_counter', lambda: next(clock))

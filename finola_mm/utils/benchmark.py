@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import os.path as osp
+import shutil
 import statistics
 import subprocess
 import sys
@@ -137,6 +138,19 @@ def stage(result_file: str, fn: Callable[[], dict],
         json.dump(result, f, indent=2)
     os.replace(result_file + '.tmp', result_file)
     return result, False
+
+
+def config_stage(result_file: str, fn: Callable[[], dict],
+                 digest: str) -> tuple:
+    """:func:`stage` for a training run in ``dirname(result_file)`` whose
+    result records ``config_sha256``: a result of another config digest is
+    outdated, and its folder is removed first, so that the run does not
+    resume from that config's checkpoints."""
+    if osp.isfile(result_file):
+        with open(result_file) as f:
+            if json.load(f).get('config_sha256') != digest:
+                shutil.rmtree(osp.dirname(result_file))
+    return stage(result_file, lambda: dict(fn(), config_sha256=digest))
 
 
 class Progress:

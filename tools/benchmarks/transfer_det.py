@@ -44,7 +44,7 @@ import time
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
 from finola_mm.utils.benchmark import (  # noqa: E402
-    PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, fmt,
+    PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
     markdown_table, mean_std, paired_delta, parse_ckpts, short_pretrain,
     short_pretrain_config, stage, train_and_test)
 
@@ -290,13 +290,11 @@ def main():
         m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
         sizes['pretrain_batch'])) for m in methods}
     for m in methods if not ckpts else ():
-        res, cached = stage(
+        res, cached = config_stage(
             osp.join(args.out_dir, 'pretrain', m, 'result.json'),
             lambda: dict(checkpoint=pretrain(
                 m, args.encoder, sizes['pretrain_iters'],
-                sizes['pretrain_batch'], args.out_dir),
-                config_sha256=digests[m]),
-            lambda r: r.get('config_sha256') == digests[m])
+                sizes['pretrain_batch'], args.out_dir)), digests[m])
         ckpts[m] = res['checkpoint']
         progress.step(f'pretrained {m}', cached)
     runs = []
