@@ -26,9 +26,10 @@ class _MaskedViTMixin:
 
     ``mae_init=True`` initialises the encoder as MMPretrain's ``MAEViT`` and
     MAE's config do: a fixed 2-D sin-cos position table, Xavier-uniform
-    patch embedding and Linear layers, LayerNorm (1, 0). Off by default
-    (the plain ViT's initialisation, learned positions from 0.02 noise), so
-    earlier results stay reproducible; docs/evaluation.md measures both.
+    patch embedding and Linear layers, LayerNorm (1, 0). The masked
+    pretraining ViT configs turn it on, so every method starts from MAE's
+    encoder; off, it is the plain ViT's start (learned positions from 0.02
+    noise). docs/evaluation.md measures both.
     """
 
     def __init__(self, *args, mae_init: bool = False, **kwargs) -> None:
