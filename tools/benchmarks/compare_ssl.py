@@ -352,11 +352,15 @@ def check_same_run(work: str, identity: dict) -> None:
         with open(path) as f:
             earlier = json.load(f)
         if earlier != identity:
+            same_options = all(earlier.get(k) == identity[k]
+                               for k in ('method', 'options'))
+            why = (' (same method and options, another config_sha256: the '
+                   'config file or its bases were edited since)'
+                   if same_options else '')
             raise SystemExit(
-                f'{work} holds the results of {earlier}, not of {identity}: '
-                f'give this run another name (--variant NAME=...) or delete '
-                f'that folder to rerun it (a changed config_sha256: the '
-                f'config file or its bases were edited since).')
+                f'{work} holds the results of {earlier}, not of {identity}'
+                f'{why}: give this run another name (--variant NAME=...) or '
+                f'delete that folder to rerun it.')
         return
     with open(path, 'w') as f:
         json.dump(identity, f)
