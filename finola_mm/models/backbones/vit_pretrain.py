@@ -43,11 +43,14 @@ class _MaskedViTMixin:
                     f'square img_size or mae_init=False.')
             self.pos_embed.requires_grad = False   # as MAEViT's
 
+    @property
+    def _loads_pretrained(self) -> bool:
+        return (isinstance(self.init_cfg, dict)
+                and self.init_cfg.get('type') == 'Pretrained')
+
     def init_weights(self) -> None:
         super().init_weights()
-        pretrained = (isinstance(self.init_cfg, dict)
-                      and self.init_cfg.get('type') == 'Pretrained')
-        if self.mae_init and not pretrained:
+        if self.mae_init and not self._loads_pretrained:
             self._init_like_mae()
 
     def _init_like_mae(self) -> None:
@@ -114,8 +117,7 @@ class SimMIMViT(_MaskedViTMixin, VisionTransformer):
 
     def init_weights(self) -> None:
         super().init_weights()
-        if not (isinstance(self.init_cfg, dict)
-                and self.init_cfg.get('type') == 'Pretrained'):
+        if not self._loads_pretrained:
             trunc_normal_(self.mask_token, std=.02)
 
     def forward(self, x: Tensor, mask: Optional[Tensor] = None) -> tuple:
