@@ -482,6 +482,23 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     table = [line for line in out.stdout.splitlines() if line.startswith('|')]
     assert table == [line for line in again.stdout.splitlines()
                      if line.startswith('|')]
+    # detector options (ViTDet's layer-wise LR decay): results made without
+    # them are not read back, and the options reach every detector
+    options = {'optim_wrapper.constructor':
+               'mmpretrain.BackboneLayerDecayOptimWrapperConstructor',
+               'optim_wrapper.paramwise_cfg.layer_decay_rate': 0.7}
+    lrd = subprocess.run(
+        cmd + ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()],
+        cwd=ROOT, capture_output=True, text=True)
+    assert lrd.returncode == 0, lrd.stdout[-3000:] + lrd.stderr[-3000:]
+    assert lrd.stdout.count(': trained ') == stages
+    with open(tmp_path / 'transfer_det.json') as f:
+        result = json.load(f)
+    assert result['cfg_options'] == options
+    assert all(run['cfg_options'] == options for run in result['runs'])
+    for log in glob.glob(str(tmp_path / 'det' / '*' / 'run.log')):
+        with open(log) as f:
+            assert 'BackboneLayerDecayOptimWrapperConstructor' in f.read()
 
 
 @pytest.mark.parametrize('method', METHODS)

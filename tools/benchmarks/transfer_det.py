@@ -32,11 +32,14 @@ pretrained row and the control exceeds 3x their seed spread) and writes
 JSON (--out-dir).
 """
 import argparse
+import hashlib
 import json
 import os
 import os.path as osp
 import platform
 import time
+
+from mmengine.config import DictAction
 
 # Before torch loads (here and in the runs it starts): OpenMP threads that
 # spin while waiting make many small ops 10-100x slower whenever another
@@ -115,6 +118,7 @@ def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
         'default_hooks.checkpoint.interval': iters,
         'train_dataloader.batch_size': sizes['det_batch'],
         'randomness.seed': seed}))
+    cfg.merge_from_dict(args.cfg_options or {})
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test later
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
@@ -228,6 +232,13 @@ def parse_args():
                         f'{SETS["rank"]["det_iters"]}, demo '
                         f'{SETS["demo"]["det_iters"]})')
     parser.add_argument('--det-batch', type=int)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        metavar='KEY=VAL', help='options for the detector '
+                        'config of every row, as tools/train.py '
+                        '--cfg-options (e.g. the layer-wise LR decay of '
+                        'docs/detection_transfer.md); recorded with each '
+                        'result, and a result made with other options is '
+                        'rerun')
     parser.add_argument('--data-root', help='where the set is made '
                         '(default: the set\'s, under data/)')
     parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
@@ -236,6 +247,12 @@ def parse_args():
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
     return parser.parse_args()
+
+
+def options_tag(options: dict) -> str:
+    """8 hex digits naming a set of --cfg-options (for the out dir)."""
+    text = json.dumps(options, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def resolve(args) -> dict:
@@ -254,7 +271,9 @@ def resolve(args) -> dict:
             ROOT, 'work_dirs/benchmarks/transfer_det',
             f'{args.set}_{args.detector}_{args.encoder}_{mode}_'
             f'p{sizes["pretrain_iters"]}_d{sizes["det_iters"]}'
-            + ('_smoke' if args.smoke else ''))
+            + ('_smoke' if args.smoke else '')
+            + (f'_opts{options_tag(args.cfg_options)}'
+               if args.cfg_options else ''))
     if args.data_root is None:
         args.data_root = (osp.join(args.out_dir, 'data') if args.smoke else
                           osp.join(ROOT, preset['data_root']))
@@ -306,9 +325,11 @@ def main():
                          'result.json'),
                 lambda: dict(train_detector(cfg, method, ckpt, seed, args,
                                             sizes),
-                             pretrain_config_sha256=digests.get(method)),
+                             pretrain_config_sha256=digests.get(method),
+                             cfg_options=args.cfg_options),
                 lambda r: r.get('pretrain_config_sha256') ==
-                digests.get(method))
+                digests.get(method) and r.get('cfg_options') ==
+                args.cfg_options)
             progress.step(f'detector from {method}, seed {seed}', cached)
             runs.append(res)
     total = time.perf_counter() - start
@@ -318,7 +339,9 @@ def main():
     print(f'\n{args.detector}, {args.encoder}, '
           f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
           f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
-          f'{sizes["det_batch"]} images, {args.seeds} seed(s); COCO mAP (%) '
+          f'{sizes["det_batch"]} images, {args.seeds} seed(s)'
+          + (f', options {args.cfg_options}' if args.cfg_options else '')
+          + '; COCO mAP (%) '
           f'on {made["summary"]["val"]["images"]} val images, mean ± std '
           f'over seeds; {torch.get_num_threads()} threads; this run '
           f'{total / 60:.1f} min\n')
@@ -328,6 +351,7 @@ def main():
     out = osp.join(args.out_dir, 'transfer_det.json')
     with open(out, 'w') as f:
         json.dump(dict(config=cfg, set=args.set, sizes=sizes, total_s=total,
+                       cfg_options=args.cfg_options,
                        torch=torch.__version__,
                        cpu=platform.processor() or platform.machine(),
                        threads=torch.get_num_threads(), runs=runs,
