@@ -5,6 +5,7 @@ import functools
 import glob
 import importlib.util
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -470,6 +471,7 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     assert 'ETA' in out.stdout
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
+    assert result['jobs'] == min(2, os.cpu_count())  # the default: parallel
     assert [(r['method'], r['seed']) for r in result['runs']] == [
         (m, s) for s in (0, 1) for m in ['random-init'] + METHODS]
     for run in result['runs']:
@@ -487,14 +489,15 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     options = {'optim_wrapper.constructor':
                'mmpretrain.BackboneLayerDecayOptimWrapperConstructor',
                'optim_wrapper.paramwise_cfg.layer_decay_rate': 0.7}
-    lrd = subprocess.run(
-        cmd + ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()],
+    lrd = subprocess.run(  # and one run at a time, in this process
+        cmd + ['--jobs', '1', '--cfg-options']
+        + [f'{k}={v}' for k, v in options.items()],
         cwd=ROOT, capture_output=True, text=True)
     assert lrd.returncode == 0, lrd.stdout[-3000:] + lrd.stderr[-3000:]
     assert lrd.stdout.count(': trained ') == stages
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
-    assert result['cfg_options'] == options
+    assert result['cfg_options'] == options and result['jobs'] == 1
     assert all(run['cfg_options'] == options for run in result['runs'])
     for log in glob.glob(str(tmp_path / 'det' / '*' / 'run.log')):
         with open(log) as f:

@@ -38,6 +38,9 @@ import os
 import os.path as osp
 import platform
 import time
+from concurrent.futures import (ProcessPoolExecutor, ThreadPoolExecutor,
+                                as_completed)
+from multiprocessing import get_context
 
 from mmengine.config import DictAction
 
@@ -147,6 +150,38 @@ def train_detector(cfg_path: str, method: str, ckpt, seed: int, args,
     return dict(method=method, seed=seed, checkpoint=ckpt, **res)
 
 
+def pretrain_stage(method: str, args, sizes: dict, digest: str) -> tuple:
+    """Pretraining as a stage -> (method, checkpoint, cached)."""
+    res, cached = config_stage(
+        osp.join(args.out_dir, 'pretrain', method, 'result.json'),
+        lambda: dict(checkpoint=pretrain(
+            method, args.encoder, sizes['pretrain_iters'],
+            sizes['pretrain_batch'], args.out_dir)), digest)
+    return method, res['checkpoint'], cached
+
+
+def detector_stage(cfg_path: str, method: str, ckpt, seed: int, args,
+                   sizes: dict, digest) -> tuple:
+    """One detector run as a stage -> (result, cached). A result is read
+    back only if it was made from the same pretraining config (``digest``)
+    with the same --cfg-options."""
+    log(f'detector {osp.basename(cfg_path)} from {method}, seed {seed}')
+    return stage(
+        osp.join(args.out_dir, 'det', f'{method}_seed{seed}', 'result.json'),
+        lambda: dict(train_detector(cfg_path, method, ckpt, seed, args,
+                                    sizes),
+                     pretrain_config_sha256=digest,
+                     cfg_options=args.cfg_options),
+        lambda r: r.get('pretrain_config_sha256') == digest
+        and r.get('cfg_options') == args.cfg_options)
+
+
+def set_threads(threads: int) -> None:
+    """A detector worker's share of the cores."""
+    import torch
+    torch.set_num_threads(threads)
+
+
 # ------------------------------------------------------------------ report
 def percent(runs: list, key: str) -> list:
     return [None if r['metrics'].get(key) is None
@@ -244,9 +279,18 @@ def parse_args():
     parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
                         'transfer_det/<set, detector, encoder, mode, '
                         'iterations>; a rerun continues there')
+    parser.add_argument('--jobs', type=int,
+                        default=min(2, os.cpu_count() or 1),
+                        help='pretrainings and detectors run at once, each '
+                        'on cores / jobs threads (default: 2; one detector '
+                        'gains little from a second core, docs/'
+                        'detection_transfer.md)')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error(f'--jobs {args.jobs}: give 1 or more')
+    return args
 
 
 def options_tag(options: dict) -> str:
@@ -308,34 +352,46 @@ def main():
     digests = {} if ckpts else {m: config_digest(short_pretrain_config(
         m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
         sizes['pretrain_batch'])) for m in methods}
-    for m in methods if not ckpts else ():
-        res, cached = config_stage(
-            osp.join(args.out_dir, 'pretrain', m, 'result.json'),
-            lambda: dict(checkpoint=pretrain(
-                m, args.encoder, sizes['pretrain_iters'],
-                sizes['pretrain_batch'], args.out_dir)), digests[m])
-        ckpts[m] = res['checkpoint']
-        progress.step(f'pretrained {m}', cached)
-    runs = []
-    for seed in range(args.seeds):
-        for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
-            log(f'detector {osp.basename(cfg)} from {method}, seed {seed}')
-            res, cached = stage(
-                osp.join(args.out_dir, 'det', f'{method}_seed{seed}',
-                         'result.json'),
-                lambda: dict(train_detector(cfg, method, ckpt, seed, args,
-                                            sizes),
-                             pretrain_config_sha256=digests.get(method),
-                             cfg_options=args.cfg_options),
-                lambda r: r.get('pretrain_config_sha256') ==
-                digests.get(method) and r.get('cfg_options') ==
-                args.cfg_options)
-            progress.step(f'detector from {method}, seed {seed}', cached)
-            runs.append(res)
+    # --jobs runs at once, each on its share of the cores (a pretraining is
+    # its own process already; a detector gets a spawned worker)
+    threads = int(os.environ.get('OMP_NUM_THREADS') or 0) or max(
+        1, (os.cpu_count() or 1) // args.jobs)
+    if args.jobs > 1:
+        os.environ['OMP_NUM_THREADS'] = str(threads)
+    todo = [m for m in methods if not ckpts]
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for future in as_completed([pool.submit(
+                pretrain_stage, m, args, sizes, digests[m]) for m in todo]):
+            m, ckpt, cached = future.result()
+            ckpts[m] = ckpt
+            progress.step(f'pretrained {m}', cached)
+    ckpts = {m: ckpts[m] for m in methods}  # rows in the order asked
+    order = [(seed, method) for seed in range(args.seeds)
+             for method in [CONTROL] + list(ckpts)]
+    calls = {(seed, m): (cfg, m, ckpts.get(m), seed, args, sizes,
+                         digests.get(m)) for seed, m in order}
+    done = {}
+    if args.jobs == 1:  # in this process: its log lines in order
+        for seed, m in order:
+            done[seed, m] = detector_stage(*calls[seed, m])
+            progress.step(f'detector from {m}, seed {seed}',
+                          done[seed, m][1])
+    else:
+        with ProcessPoolExecutor(args.jobs, get_context('spawn'),
+                                 initializer=set_threads,
+                                 initargs=(threads, )) as pool:
+            futures = {pool.submit(detector_stage, *calls[k]): k
+                       for k in order}
+            for future in as_completed(futures):
+                (seed, m), (res, cached) = futures[future], future.result()
+                done[seed, m] = res, cached
+                progress.step(f'detector from {m}, seed {seed}', cached)
+    runs = [done[k][0] for k in order]
     total = time.perf_counter() - start
     summary = summarise(runs, [CONTROL] + list(ckpts))
 
     import torch
+    threads = threads if args.jobs > 1 else torch.get_num_threads()
     print(f'\n{args.detector}, {args.encoder}, '
           f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
           f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
@@ -343,7 +399,8 @@ def main():
           + (f', options {args.cfg_options}' if args.cfg_options else '')
           + '; COCO mAP (%) '
           f'on {made["summary"]["val"]["images"]} val images, mean ± std '
-          f'over seeds; {torch.get_num_threads()} threads; this run '
+          f'over seeds; {args.jobs} job(s) at once, {threads} thread(s) '
+          f'each; this run '
           f'{total / 60:.1f} min\n')
     print(table(summary))
     print('\n' + verdict_line(summary['verdict']))
@@ -354,7 +411,7 @@ def main():
                        cfg_options=args.cfg_options,
                        torch=torch.__version__,
                        cpu=platform.processor() or platform.machine(),
-                       threads=torch.get_num_threads(), runs=runs,
+                       jobs=args.jobs, threads=threads, runs=runs,
                        **summary), f, indent=2)
     print(f'\nwritten {out}')
 
