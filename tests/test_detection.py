@@ -1,6 +1,7 @@
 """finola_mm encoders as MMDetection backbones: the simple feature pyramid,
 Mobile-Former into FPN, frozen vs fine-tuned, the start-up checks, every
 config under configs/benchmarks/mmdet/, the demo runs and transfer_det."""
+import argparse
 import functools
 import glob
 import importlib.util
@@ -502,6 +503,33 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     for log in glob.glob(str(tmp_path / 'det' / '*' / 'run.log')):
         with open(log) as f:
             assert 'BackboneLayerDecayOptimWrapperConstructor' in f.read()
+
+
+def test_transfer_det_reruns_a_detector_when_a_config_changed(
+        tmp_path, monkeypatch):
+    """A cached detector result is read back only when the detector
+    config, the pretraining config and --cfg-options are the same."""
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    trained = []
+    monkeypatch.setattr(transfer_det, 'train_detector',
+                        lambda *a: trained.append(a) or dict(metrics={}))
+    args = argparse.Namespace(out_dir=str(tmp_path), cfg_options=None)
+    os.makedirs(tmp_path / 'det' / 'mae_seed0')
+    digests = dict(detector_config_sha256='d1', pretrain_config_sha256='p1')
+
+    def run(**changes):
+        return transfer_det.detector_stage('det.py', 'mae', 'ckpt.pth', 0,
+                                           args, {}, dict(digests, **changes))
+
+    assert run()[1] is False and run()[1] is True and len(trained) == 1
+    assert run(detector_config_sha256='d2')[1] is False
+    assert run(detector_config_sha256='d2')[1] is True
+    assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
+        1] is False
+    args.cfg_options = {'optim_wrapper.optimizer.lr': 1e-3}
+    assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
+        1] is False
+    assert len(trained) == 4
 
 
 @pytest.mark.parametrize('method', METHODS)

@@ -42,7 +42,7 @@ from concurrent.futures import (ProcessPoolExecutor, ThreadPoolExecutor,
                                 as_completed)
 from multiprocessing import get_context
 
-from mmengine.config import DictAction
+from mmengine.config import Config, DictAction
 
 # Before torch loads (here and in the runs it starts): OpenMP threads that
 # spin while waiting make many small ops 10-100x slower whenever another
@@ -109,7 +109,6 @@ def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
                  sizes: dict):
     """The demo detector's config, its backbone initialised from ``ckpt``
     exactly as by ``tools/train.py --pretrained ckpt`` (None: random)."""
-    from mmengine.config import Config
     cfg = Config.fromfile(osp.join(ROOT, cfg_path))
     iters = sizes['det_iters']
     warmup = cfg.param_scheduler[0]
@@ -161,19 +160,17 @@ def pretrain_stage(method: str, args, sizes: dict, digest: str) -> tuple:
 
 
 def detector_stage(cfg_path: str, method: str, ckpt, seed: int, args,
-                   sizes: dict, digest) -> tuple:
+                   sizes: dict, digests: dict) -> tuple:
     """One detector run as a stage -> (result, cached). A result is read
-    back only if it was made from the same pretraining config (``digest``)
-    with the same --cfg-options."""
+    back only if it was made with the same --cfg-options from the same
+    detector and pretraining configs (``digests``: their SHA-256)."""
     log(f'detector {osp.basename(cfg_path)} from {method}, seed {seed}')
+    made_with = dict(digests, cfg_options=args.cfg_options)
     return stage(
         osp.join(args.out_dir, 'det', f'{method}_seed{seed}', 'result.json'),
         lambda: dict(train_detector(cfg_path, method, ckpt, seed, args,
-                                    sizes),
-                     pretrain_config_sha256=digest,
-                     cfg_options=args.cfg_options),
-        lambda r: r.get('pretrain_config_sha256') == digest
-        and r.get('cfg_options') == args.cfg_options)
+                                    sizes), **made_with),
+        lambda r: all(r.get(k) == v for k, v in made_with.items()))
 
 
 def set_threads(threads: int) -> None:
@@ -368,8 +365,10 @@ def main():
     ckpts = {m: ckpts[m] for m in methods}  # rows in the order asked
     order = [(seed, method) for seed in range(args.seeds)
              for method in [CONTROL] + list(ckpts)]
-    calls = {(seed, m): (cfg, m, ckpts.get(m), seed, args, sizes,
-                         digests.get(m)) for seed, m in order}
+    det_digest = config_digest(Config.fromfile(osp.join(ROOT, cfg)))
+    calls = {(seed, m): (cfg, m, ckpts.get(m), seed, args, sizes, dict(
+        detector_config_sha256=det_digest,
+        pretrain_config_sha256=digests.get(m))) for seed, m in order}
     done = {}
     if args.jobs == 1:  # in this process: its log lines in order
         for seed, m in order:
