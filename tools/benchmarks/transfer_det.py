@@ -5,9 +5,11 @@ For each pretraining checkpoint (given with ``--ckpt``, or made here by a
 short run of each method's 32 px pretraining config with tools/train.py, one
 process per method) a demo detector (configs/benchmarks/mmdet/demo/) is
 trained from it once per seed and scored on the set's val split with the
-config's test loop (CocoMetric: bbox, and segm for Mask R-CNN). The
-detectors run in this process, one Runner each (process start-up costs more
-than a smoke run). Every pretraining and every detector run is a stage:
+config's test loop (CocoMetric: bbox, and segm for Mask R-CNN). ``--jobs``
+(default 2) runs that many at once on a share of the cores each: one
+detector gains little from a second core. The detectors run in spawned
+worker processes, one Runner each (with ``--jobs 1``, in this process).
+Every pretraining and every detector run is a stage:
 its result is written when it ends and read back by a rerun of the same
 command, so an interrupted run continues where it stopped.
 
@@ -19,11 +21,14 @@ Two detection sets (``--set``):
         gained only 0.6 bbox mAP over random init at 1,000 iterations.)
   demo  the general demo set: 128 px, COCO's small/medium/large mix.
 
-    python tools/benchmarks/transfer_det.py                      # ~60 min
+    python tools/benchmarks/transfer_det.py                      # < 1 h, 2 cores
     python tools/benchmarks/transfer_det.py --seeds 1 --methods mae
     python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
     python tools/benchmarks/transfer_det.py --set demo --frozen \
         --detector retinanet --encoder mobile-former-tiny
+    python tools/benchmarks/transfer_det.py --cfg-options \
+        optim_wrapper.paramwise_cfg.layer_decay_rate=0.7 \
+        optim_wrapper.constructor=mmpretrain.BackboneLayerDecayOptimWrapperConstructor
     python tools/benchmarks/transfer_det.py --smoke              # seconds
 
 Prints a markdown table (mean ± std over seeds, the per-seed paired
