@@ -472,7 +472,9 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     assert 'ETA' in out.stdout
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
-    assert result['jobs'] == min(2, os.cpu_count())  # the default: parallel
+    default_jobs = min(2, _load_tool(
+        'tools/benchmarks/transfer_det.py').usable_cores())
+    assert result['jobs'] == default_jobs  # 2 (parallel) on 2+ cores
     assert [(r['method'], r['seed']) for r in result['runs']] == [
         (m, s) for s in (0, 1) for m in ['random-init'] + METHODS]
     for run in result['runs']:
@@ -517,19 +519,52 @@ def test_transfer_det_reruns_a_detector_when_a_config_changed(
     os.makedirs(tmp_path / 'det' / 'mae_seed0')
     digests = dict(detector_config_sha256='d1', pretrain_config_sha256='p1')
 
-    def run(**changes):
-        return transfer_det.detector_stage('det.py', 'mae', 'ckpt.pth', 0,
+    def run(ckpt='ckpt.pth', **changes):
+        return transfer_det.detector_stage('det.py', 'mae', ckpt, 0,
                                            args, {}, dict(digests, **changes))
 
     assert run()[1] is False and run()[1] is True and len(trained) == 1
     assert run(detector_config_sha256='d2')[1] is False
     assert run(detector_config_sha256='d2')[1] is True
+    assert run('other.pth', detector_config_sha256='d2')[1] is False
+    assert run(detector_config_sha256='d2')[1] is False  # back to ckpt.pth
     assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
         1] is False
+    args.cfg_options = {'optim_wrapper.optimizer.lr': 1e-3,
+                        'model.neck.scale_factors': (1.0, 0.5)}  # a tuple
+    assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
+        1] is False
+    assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
+        1] is True  # the same options read back (JSON made the tuple a list)
     args.cfg_options = {'optim_wrapper.optimizer.lr': 1e-3}
     assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
         1] is False
-    assert len(trained) == 4
+    assert len(trained) == 7
+
+
+def test_transfer_det_failure_cancels_the_queued_runs():
+    """A failed run stops the benchmark at once: queued runs are
+    cancelled, not all run before the error shows."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    ran, release = [], threading.Event()
+
+    def work(i):
+        if i == 0:
+            release.wait(5)
+            raise RuntimeError('run 0 failed')
+        time.sleep(0.5)  # run 1 starts as run 0 fails; 2 and 3 must not
+        ran.append(i)
+
+    with pytest.raises(RuntimeError, match='run 0 failed'):
+        with ThreadPoolExecutor(1) as pool, \
+                transfer_det.cancel_on_failure(pool):
+            futures = [pool.submit(work, i) for i in range(4)]
+            release.set()
+            futures[0].result()
+    assert 2 not in ran and 3 not in ran  # without it: [1, 2, 3]
 
 
 @pytest.mark.parametrize('method', METHODS)

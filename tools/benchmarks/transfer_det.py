@@ -37,6 +37,7 @@ pretrained row and the control exceeds 3x their seed spread) and writes
 JSON (--out-dir).
 """
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -170,12 +171,39 @@ def detector_stage(cfg_path: str, method: str, ckpt, seed: int, args,
     back only if it was made with the same --cfg-options from the same
     detector and pretraining configs (``digests``: their SHA-256)."""
     log(f'detector {osp.basename(cfg_path)} from {method}, seed {seed}')
-    made_with = dict(digests, cfg_options=args.cfg_options)
+    # as the result file will hold it (JSON: a tuple option reads back as
+    # a list), so that an unchanged run compares equal
+    made_with = json.loads(json.dumps(
+        dict(digests, cfg_options=args.cfg_options, checkpoint=ckpt)))
     return stage(
         osp.join(args.out_dir, 'det', f'{method}_seed{seed}', 'result.json'),
         lambda: dict(train_detector(cfg_path, method, ckpt, seed, args,
                                     sizes), **made_with),
         lambda r: all(r.get(k) == v for k, v in made_with.items()))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a cpuset or taskset limits
+    them), or OMP_NUM_THREADS when it is a plain number."""
+    omp = os.environ.get('OMP_NUM_THREADS', '')
+    if omp.isdigit() and int(omp) > 0:
+        return int(omp)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def cancel_on_failure(pool):
+    """On a failed run or Ctrl-C inside the block, cancel the runs still
+    queued in ``pool`` (else its exit would run them all before the error
+    shows). Finished stages are on disk already."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
 
 
 def set_threads(threads: int) -> None:
@@ -282,10 +310,12 @@ def parse_args():
                         'transfer_det/<set, detector, encoder, mode, '
                         'iterations>; a rerun continues there')
     parser.add_argument('--jobs', type=int,
-                        default=min(2, os.cpu_count() or 1),
+                        default=min(2, usable_cores()),
                         help='pretrainings and detectors run at once, each '
-                        'on cores / jobs threads (default: 2; one detector '
-                        'gains little from a second core, docs/'
+                        'on cores / jobs threads, where cores are the ones '
+                        'this process may use, or OMP_NUM_THREADS if set '
+                        '(default: 2, 1 on one core; one detector gains '
+                        'little from a second core, docs/'
                         'detection_transfer.md)')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
@@ -346,7 +376,8 @@ def main():
         f'{made["summary"]["val"]["images"]} val images')
 
     ckpts = parse_ckpts(args.ckpt)
-    methods = list(ckpts) or args.methods or PRETRAIN_METHODS[config_name]
+    methods = list(dict.fromkeys(  # a method named twice runs once
+        list(ckpts) or args.methods or PRETRAIN_METHODS[config_name]))
     progress = Progress(len(methods) * (not ckpts)
                         + (1 + len(methods)) * args.seeds)
     # a cached result records its pretraining config's digest: after an
@@ -356,14 +387,14 @@ def main():
         sizes['pretrain_batch'])) for m in methods}
     # --jobs runs at once, each on its share of the cores (a pretraining is
     # its own process already; a detector gets a spawned worker)
-    threads = int(os.environ.get('OMP_NUM_THREADS') or 0) or max(
-        1, (os.cpu_count() or 1) // args.jobs)
+    threads = max(1, usable_cores() // args.jobs)
     if args.jobs > 1:
         os.environ['OMP_NUM_THREADS'] = str(threads)
     todo = [m for m in methods if not ckpts]
-    with ThreadPoolExecutor(args.jobs) as pool:
-        for future in as_completed([pool.submit(
-                pretrain_stage, m, args, sizes, digests[m]) for m in todo]):
+    with ThreadPoolExecutor(args.jobs) as pool, cancel_on_failure(pool):
+        futures = [pool.submit(pretrain_stage, m, args, sizes, digests[m])
+                   for m in todo]
+        for future in as_completed(futures):
             m, ckpt, cached = future.result()
             ckpts[m] = ckpt
             progress.step(f'pretrained {m}', cached)
@@ -383,7 +414,8 @@ def main():
     else:
         with ProcessPoolExecutor(args.jobs, get_context('spawn'),
                                  initializer=set_threads,
-                                 initargs=(threads, )) as pool:
+                                 initargs=(threads, )) as pool, \
+                cancel_on_failure(pool):
             futures = {pool.submit(detector_stage, *calls[k]): k
                        for k in order}
             for future in as_completed(futures):
