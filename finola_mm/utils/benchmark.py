@@ -264,13 +264,18 @@ def test_pipeline_images(cfg, test_images: Optional[int] = None,
 
 
 # ---------------------------------------------------------------- transfer
+def json_digest(obj) -> str:
+    """SHA-256 of ``obj`` as sorted JSON (values JSON lacks as str)."""
+    import hashlib
+    return hashlib.sha256(json.dumps(obj, sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
 def config_digest(cfg) -> str:
     """SHA-256 of a resolved MMEngine config: a cached result records the
     digest of the config it came from, so an edited config file (or one of
     its bases) is noticed instead of read back."""
-    import hashlib
-    return hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True,
-                                     default=str).encode()).hexdigest()
+    return json_digest(cfg.to_dict())
 
 
 def short_pretrain_config(method: str, encoder: str, iters: int, batch: int):

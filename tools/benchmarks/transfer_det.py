@@ -38,7 +38,6 @@ JSON (--out-dir).
 """
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import os.path as osp
@@ -57,8 +56,8 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
 from finola_mm.utils.benchmark import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
-    markdown_table, mean_std, paired_delta, parse_ckpts, short_pretrain,
-    short_pretrain_config, stage, train_and_test)
+    json_digest, markdown_table, mean_std, paired_delta, parse_ckpts,
+    short_pretrain, short_pretrain_config, stage, train_and_test)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -327,8 +326,7 @@ def parse_args():
 
 def options_tag(options: dict) -> str:
     """8 hex digits naming a set of --cfg-options (for the out dir)."""
-    text = json.dumps(options, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    return json_digest(options)[:8]
 
 
 def resolve(args) -> dict:

@@ -17,5 +17,6 @@ from .checked_coco import CheckedCocoDataset
 from ..layer_decay import BackboneLayerDecayOptimWrapperConstructor
 from ..simple_feature_pyramid import SimpleFeaturePyramid
 
-__all__ = ['BackboneLayerDecayOptimWrapperConstructor', 'CheckedCocoDataset', 'DetBackboneNeckCheckHook',
-           'SimpleFeaturePyramid', 'backbone_neck_mismatch']
+__all__ = ['BackboneLayerDecayOptimWrapperConstructor', 'CheckedCocoDataset',
+           'DetBackboneNeckCheckHook', 'SimpleFeaturePyramid',
+           'backbone_neck_mismatch']
