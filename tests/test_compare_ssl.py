@@ -8,8 +8,9 @@ import sys
 from conftest import ROOT
 
 SCRIPT = osp.join(ROOT, 'tools/benchmarks/compare_ssl.py')
-METHODS = ('random-init', 'masked-finola-e', 'masked-finola-b', 'mae',
-           'simmim')
+METHODS = ('random-init', 'untrained-start', 'masked-finola-e',
+           'masked-finola-b', 'mae', 'simmim')
+CONTROLS = METHODS[:2]
 
 
 def test_compare_ssl_smoke_reports_every_method(tmp_path):
@@ -27,17 +28,22 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     # every row: mean ± std over the 2 seeds, and paired differences
     for col in ('linear top-1', 'kNN top-1', 'fine-tune top-1',
                 '32-label linear top-1', 'Δ linear vs random-init',
-                'Δ 32-label linear vs random-init'):
+                'Δ 32-label linear vs random-init',
+                'Δ linear vs untrained-start',
+                'Δ fine-tune vs untrained-start'):
         for row in rows:
             assert ' ± ' in row[head.index(col)], (col, row)
     best = [c for c in head if c.startswith('Δ linear vs ') and
-            'random' not in c]
+            c[len('Δ linear vs '):] not in CONTROLS]
     assert len(best) == 1 and best[0][len('Δ linear vs '):] in (
         'mae', 'simmim')
     for row in rows:
         assert ' ± ' in row[head.index(best[0])], row
     # the control's paired difference with itself is exactly 0 per seed
     assert rows[0][head.index('Δ linear vs random-init')] == '+0.00 ± 0.00'
+    for col in ('Δ linear vs untrained-start',
+                'Δ fine-tune vs untrained-start'):
+        assert rows[1][head.index(col)] == '+0.00 ± 0.00'
     stem = out / 'compare_ssl_vit-tiny-p4_smoke'
     report = json.loads(stem.with_suffix('.json').read_text())
     summary = {r['name']: r for r in report['summary']}
@@ -59,11 +65,20 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
         diff = sum(per_seed[s] - control[s] for s in (0, 1)) / 2
         assert abs(summary[name]['delta_random'][0] - diff) < 1e-9
         assert (summary[name].get('beats_random') is None) == \
-            (name == 'random-init')
+            (name in CONTROLS)
     # a method that does not beat the control is named, not hidden
     for name, row in summary.items():
         if row.get('beats_random') is False:
             assert f'WARNING: {name} does not beat' in run.stdout
+    # the untrained start is MAE's model before any iteration: fixed
+    # sin-cos positions (the plain control's are learnt from noise)
+    import torch
+    from mmpretrain.models.utils import build_2d_sincos_position_embedding
+    start = torch.load(tmp_path / 'runs' / 'untrained-start_seed1' /
+                       'pretrain' / 'iter_0.pth')
+    assert start['meta'] == dict(method='mae', iter=0, seed=1)
+    pos = start['state_dict']['backbone.pos_embed'][:, 1:]
+    assert torch.allclose(pos, build_2d_sincos_position_embedding(8, 128))
     # the variant really pretrained with its option
     cfg = (tmp_path / 'runs' / 'mae-r50_seed0' / 'pretrain' /
            'config.py').read_text()

@@ -1,5 +1,7 @@
 """Benchmark: Masked FINOLA (element- and block-wise), MAE and SimMIM at an
-equal pretraining budget, plus a random-init control, compared downstream.
+equal pretraining budget, plus two controls, compared downstream: random
+init (the plain encoder) and, for the ViT, the untrained start (the encoder
+as every method's pretraining initialises it, before any iteration).
 
 Every method pretrains the same encoder with the same iterations, batch,
 data and seed (its own config under configs/masked_pretrain/). Each encoder
@@ -16,8 +18,8 @@ tokens, average-pooled), and scored by
   ``--finetune-iters``; ``--no-finetune`` skips it).
 
 Each metric is a mean ± std over ``--seeds`` seeds, and every row gets the
-paired (same-seed) difference against the random-init control and against
-the best baseline (MAE or SimMIM, by mean linear top-1).
+paired (same-seed) difference against both controls and against the best
+baseline (MAE or SimMIM, by mean linear top-1).
 
     python tools/benchmarks/compare_ssl.py                # 3 seeds, ~2 h, 2 CPUs
     python tools/benchmarks/compare_ssl.py --budget gpu   # >= 20 epochs each
@@ -50,16 +52,22 @@ from finola_mm.utils.benchmark import (  # noqa: E402
     pretrain_config, read_scalars, shorten_schedule, stage,
     train_in_subprocess)
 
-# the evaluation configs of each encoder (configs/benchmarks/)
+# the evaluation configs of each encoder (configs/benchmarks/); 'start':
+# the method whose pretraining model gives the untrained-start control (the
+# ViT configs share MAE's encoder initialisation, backbone.mae_init; the
+# Mobile-Former ones start as the probe config does, so no second control)
 ENCODERS = {
     'vit-tiny-p4': dict(
         probe='linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py',
-        finetune='fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py'),
+        finetune='fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py',
+        start='mae'),
     'mobile-former-tiny': dict(
         probe='linear-probe_mobile-former-tiny_1xb256-500it_fmnist-32px.py',
-        finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py'),
+        finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py',
+        start=None),
 }
-RANDOM = 'random-init'
+RANDOM = 'random-init'  # the plain encoder, as the probe config builds it
+START = 'untrained-start'  # the pretrained encoders' start, 0 iterations
 BASELINES = ('mae', 'simmim')
 # --budget presets (docs/evaluation.md). 'cpu' is the default: 3 seeds fit
 # in about 2 hours on 2 cores. It aims at a budget where pretraining clearly
@@ -278,6 +286,29 @@ def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
                 else None)
 
 
+def untrained_start(args, seed: int, work_dir: str) -> dict:
+    """The encoder as pretraining starts it (ENCODERS[...]['start']'s
+    config and ``seed``, after ``init_weights``), saved untrained: the
+    control for what the pretraining iterations add."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import set_random_seed
+    from mmpretrain.registry import MODELS
+    method = ENCODERS[args.encoder]['start']
+    cfg = Config.fromfile(pretrain_config(method, args.encoder))
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    set_random_seed(seed)  # as the pretraining runner seeds itself
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    os.makedirs(work_dir, exist_ok=True)
+    ckpt = osp.join(work_dir, 'iter_0.pth')
+    torch.save(dict(state_dict=model.state_dict(),
+                    meta=dict(method=method, iter=0, seed=seed)), ckpt)
+    return dict(checkpoint=ckpt, iters=0, batch_size=None, epochs=0.,
+                wall_s=0., images_per_s=None, start_of=method)
+
+
 def frozen_eval(args, ckpt: str, seed: int) -> dict:
     """kNN and (feature) linear probe of the frozen encoder in ``ckpt``."""
     from mmengine.config import Config
@@ -337,10 +368,16 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
 def run_identity(args, method: str, options: dict, seed: int) -> dict:
     """What a run folder's results depend on: the method, the options and a
     digest of the resolved pretraining config (so an edited config file is
-    noticed too; None for the random-init control)."""
-    digest = None if method == RANDOM else config_digest(budget_config(
-        pretrain_config(method, args.encoder), args.pretrain_iters, seed,
-        options, args.smoke, args.pretrain_batch))
+    noticed too; None for the random-init control; the untrained start's
+    model config)."""
+    from mmengine.config import Config
+    if method == START:
+        digest = config_digest(Config.fromfile(pretrain_config(
+            ENCODERS[args.encoder]['start'], args.encoder)).model)
+    else:
+        digest = None if method == RANDOM else config_digest(budget_config(
+            pretrain_config(method, args.encoder), args.pretrain_iters,
+            seed, options, args.smoke, args.pretrain_batch))
     return json.loads(json.dumps(dict(method=method, options=options,
                                       config_sha256=digest)))
 
@@ -380,13 +417,16 @@ def run_all(args, runs: list) -> list:
         ckpt = None
         if method != RANDOM:
             pre, cached = stage(osp.join(work, 'pretrain.json'), lambda: (
-                pretrain(args, method, options, seed,
-                         osp.join(work, 'pretrain'))))
+                untrained_start(args, seed, osp.join(work, 'pretrain'))
+                if method == START else pretrain(
+                    args, method, options, seed,
+                    osp.join(work, 'pretrain'))))
             row['pretrain'], ckpt = pre, pre['checkpoint']
             print(f'    {name} seed {seed}: pretrain '
                   f'{"(cached) " if cached else ""}'
                   f'{pre["wall_s"] / 60:.1f} min, '
-                  f'{pre["images_per_s"] or 0:.0f} img/s', flush=True)
+                  f'{pre["images_per_s"] or 0:.0f} img/s' if pre['iters']
+                  else f'    {name} seed {seed}: {ckpt}', flush=True)
         frozen = ('frozen.json' if not args.recalibrate_bn else
                   f'frozen_bn{args.recalibrate_bn}.json')
         row['frozen'], cached = stage(
@@ -424,8 +464,8 @@ def summarize(results: list, runs: list) -> list:
                    seeds=len(group),
                    epochs=pre[0].get('epochs'),
                    iters=pre[0].get('iters'),
-                   pretrain_min=mean_std([p.get('wall_s', 0) / 60
-                                          for p in pre if p]),
+                   pretrain_min=mean_std([p['wall_s'] / 60 for p in pre
+                                          if p.get('iters')]),
                    images_per_s=mean_std([p.get('images_per_s')
                                           for p in pre if p]))
         for key in ('linear/top1', 'linear/top5', 'knn/top1', 'knn/top5',
@@ -436,6 +476,7 @@ def summarize(results: list, runs: list) -> list:
              if r.get('finetune')])
         rows.append(row)
     control = next(r for r in rows if r['method'] == RANDOM)
+    start = next((r for r in rows if r['method'] == START), None)
     baselines = [r for r in rows if r['name'] in BASELINES]
     best = max(baselines, key=lambda r: r['linear/top1'][0]) \
         if baselines else None
@@ -446,15 +487,23 @@ def summarize(results: list, runs: list) -> list:
         row['delta_random/lowshot'] = paired_delta(
             results, row['name'], RANDOM,
             functools.partial(metric, key='lowshot/top1'))
+        if start is not None:  # what the pretraining iterations added
+            for key in ('linear/top1', 'finetune/top1'):
+                row[f'delta_start/{key}'] = paired_delta(
+                    results, row['name'], START,
+                    functools.partial(metric, key=key))
         if best is not None:
             row['best_baseline'] = best['name']
             for key in ('linear/top1', 'finetune/top1'):
                 row[f'delta_best/{key}'] = paired_delta(
                     results, row['name'], best['name'],
                     functools.partial(metric, key=key))
-        if row is not control:
+        if row is not control and row is not start:
             row['beats_random'] = row['linear/top1'][0] > \
                 control['linear/top1'][0]
+            if start is not None:
+                row['beats_start'] = row['linear/top1'][0] > \
+                    start['linear/top1'][0]
     return rows
 
 
@@ -467,10 +516,12 @@ def metric(result: dict, key: str):
 def markdown(rows: list, encoder: str, lowshot: int) -> str:
     best = rows[0].get('best_baseline', '-')
     shots = f'{lowshot:,}-label linear'
+    starts = [f'Δ {k} vs {START}' for k in ('linear', 'fine-tune')] \
+        if any(r['method'] == START for r in rows) else []
     head = ['method', 'encoder', 'pretrain epochs (iters)', 'pretrain min',
             'pretrain img/s', 'linear top-1', 'kNN top-1', 'fine-tune top-1',
             f'{shots} top-1', 'Δ linear vs random-init',
-            f'Δ {shots} vs random-init', f'Δ linear vs {best}',
+            f'Δ {shots} vs random-init', *starts, f'Δ linear vs {best}',
             f'Δ fine-tune vs {best}', 'beats random-init']
     body = []
     for r in rows:
@@ -484,6 +535,8 @@ def markdown(rows: list, encoder: str, lowshot: int) -> str:
             fmt(r['knn/top1']), fmt(r['finetune/top1']),
             fmt(r['lowshot/top1']), fmt(r['delta_random'], sign=True),
             fmt(r['delta_random/lowshot'], sign=True),
+            *[fmt(r.get(f'delta_start/{k}'), sign=True)
+              for k in ('linear/top1', 'finetune/top1')][:len(starts)],
             fmt(r.get('delta_best/linear/top1'), sign=True),
             fmt(r.get('delta_best/finetune/top1'), sign=True), beats])
     return markdown_table(head, body)
@@ -511,7 +564,8 @@ def main():
         raise SystemExit('--ablate: the variants are written for '
                          'vit-tiny-p4 (MAE, patch mask generator).')
     variants = args.variant + list(ABLATIONS if args.ablate else ())
-    runs = [(RANDOM, RANDOM, {})] + [(m, m, {}) for m in chosen] + [
+    controls = [RANDOM] + [START] * bool(ENCODERS[args.encoder]['start'])
+    runs = [(c, c, {}) for c in controls] + [(m, m, {}) for m in chosen] + [
         parse_variant(v, methods) for v in variants]
     names = [r[0] for r in runs]
     if len(set(names)) != len(names):
@@ -533,10 +587,13 @@ def main():
     print(f'\n## compare_ssl: {args.encoder} on Fashion-MNIST 32 px\n\n'
           f'{budget}\n\n{table}\n')
     for r in rows:
-        if r.get('beats_random') is False:
-            print(f'WARNING: {r["name"]} does not beat the random-init '
-                  f'control on linear top-1 ({fmt(r["linear/top1"])} vs '
-                  f'{fmt(rows[0]["linear/top1"])}).')
+        for control in controls:
+            key = 'beats_random' if control == RANDOM else 'beats_start'
+            if r.get(key) is False:
+                ref = next(c for c in rows if c['name'] == control)
+                print(f'WARNING: {r["name"]} does not beat the {control} '
+                      f'control on linear top-1 ({fmt(r["linear/top1"])} '
+                      f'vs {fmt(ref["linear/top1"])}).')
     total = time.perf_counter() - start
     print(f'total wall time {total / 60:.1f} min')
 
