@@ -110,3 +110,17 @@ def test_run_logged_shows_the_tail_of_a_failure(tmp_path):
     log = str(tmp_path / 'x.log')
     with pytest.raises(RuntimeError, match='boom'):
         bm.run_logged([sys.executable, '-c', 'print("boom"); exit(3)'], log)
+
+
+def test_pretraining_configs_load_from_several_threads():
+    """transfer_det --jobs N builds pretraining configs in N threads; without
+    a lock MMEngine's pkg_resources reload made some of them fail."""
+    from concurrent.futures import ThreadPoolExecutor
+    methods = ['masked-finola-e', 'masked-finola-b', 'mae', 'simmim'] * 2
+    with ThreadPoolExecutor(4) as pool:
+        cfgs = list(pool.map(
+            lambda m: bm.short_pretrain_config(m, 'vit-tiny-p4', 10, 4),
+            methods))
+    assert [c.model.type for c in cfgs[:4]] == [
+        'MaskedFINOLA', 'MaskedFINOLA', 'MAE', 'SimMIM']
+    assert all(c.train_cfg.max_iters == 10 for c in cfgs)

@@ -70,13 +70,25 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     for name, row in summary.items():
         if row.get('beats_random') is False:
             assert f'WARNING: {name} does not beat' in run.stdout
-    # the untrained start is MAE's model before any iteration: fixed
-    # sin-cos positions (the plain control's are learnt from noise)
+    # the untrained start is MAE's own run at that seed, stopped before its
+    # first iteration: the same config but for the hook that saves and
+    # stops, and a checkpoint of iteration 0 with the fixed sin-cos table
     import torch
+    from mmengine.config import Config
     from mmpretrain.models.utils import build_2d_sincos_position_embedding
-    start = torch.load(tmp_path / 'runs' / 'untrained-start_seed1' /
-                       'pretrain' / 'iter_0.pth')
-    assert start['meta'] == dict(method='mae', iter=0, seed=1)
+    runs = tmp_path / 'runs'
+    start_cfg, mae_cfg = (Config.fromfile(runs / f'{name}_seed1' / 'pretrain'
+                                          / 'config.py').to_dict()
+                          for name in ('untrained-start', 'mae'))
+    hook = start_cfg['custom_hooks'].pop()
+    for cfg in (start_cfg, mae_cfg):
+        cfg.pop('work_dir')  # tools/train.py records each run's own
+    assert hook == dict(type='InitialWeightsHook', filename='iter_0.pth',
+                        stop=True)
+    assert start_cfg == mae_cfg
+    start = torch.load(runs / 'untrained-start_seed1' / 'pretrain' /
+                       'iter_0.pth', weights_only=True)
+    assert start['meta']['iter'] == 0 and start['meta']['seed'] == 1
     pos = start['state_dict']['backbone.pos_embed'][:, 1:]
     assert torch.allclose(pos, build_2d_sincos_position_embedding(8, 128))
     # the variant really pretrained with its option

@@ -65,6 +65,41 @@ def test_resume_continues_from_the_saved_iteration(tiny_cfg, tmp_path):
                            second.model.state_dict()['neck.finola.A'])
 
 
+class StartRecorder(Hook):
+    priority = 'VERY_HIGH'  # before InitialWeightsHook
+
+    def before_train(self, runner):
+        self.weights = {k: v.clone()
+                        for k, v in runner.model.state_dict().items()}
+
+
+def test_initial_weights_hook_saves_the_start_and_can_stop(tiny_cfg,
+                                                           tmp_path):
+    """InitialWeightsHook writes the weights training starts from; with
+    stop=True no iteration runs; a run that goes on starts from the same
+    weights at the same seed (compare_ssl's untrained-start control)."""
+    def run(name, stop):
+        cfg = shrink(tiny_cfg(MAIN_CONFIG, tmp_path / name, iters=2))
+        cfg.randomness = dict(seed=3)
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='InitialWeightsHook', stop=stop)]
+        runner, rec = Runner.from_cfg(cfg), StartRecorder()
+        runner.register_hook(rec)
+        runner.train()
+        return runner, rec.weights, torch.load(
+            tmp_path / name / 'iter_0.pth', weights_only=True)['state_dict']
+
+    stopped, start, saved = run('stop', stop=True)
+    assert stopped.iter == 0 and not (tmp_path / 'stop' / 'iter_2.pth').exists()
+    assert saved.keys() == start.keys()
+    assert all(torch.equal(saved[k], v) for k, v in start.items())
+    went_on, _, first = run('go', stop=False)
+    assert went_on.iter == 2 and (tmp_path / 'go' / 'iter_2.pth').exists()
+    assert all(torch.equal(first[k], saved[k]) for k in saved)
+    last = went_on.model.state_dict()['neck.finola.A']
+    assert not torch.equal(first['neck.finola.A'], last)
+
+
 def test_checkpoints_load_with_weights_only(tiny_cfg, tmp_path):
     Runner.from_cfg(shrink(tiny_cfg(MAIN_CONFIG, tmp_path, iters=1))).train()
     ckpt = torch.load(osp.join(tmp_path, 'iter_1.pth'), weights_only=True)

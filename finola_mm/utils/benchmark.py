@@ -10,6 +10,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from typing import Callable, Optional, Sequence
 
@@ -278,11 +279,20 @@ def config_digest(cfg) -> str:
     return json_digest(cfg.to_dict())
 
 
+# MMEngine resolves a 'mmpretrain::' base through is_installed, which
+# reloads pkg_resources: two threads loading configs at once corrupt it
+# (TypeError 'Expected str, Requirement, or Distribution'), so they take
+# turns.
+CONFIG_LOCK = threading.Lock()
+
+
 def short_pretrain_config(method: str, encoder: str, iters: int, batch: int):
     """``method``'s pretraining config shortened to ``iters`` (its warm-up
-    1/10 of the run, at most 50 iterations, then its cosine to the end)."""
+    1/10 of the run, at most 50 iterations, then its cosine to the end).
+    Safe to call from several threads."""
     from mmengine.config import Config
-    cfg = Config.fromfile(pretrain_config(method, encoder))
+    with CONFIG_LOCK:
+        cfg = Config.fromfile(pretrain_config(method, encoder))
     shorten_schedule(cfg, iters, warmup=max(1, min(50, iters // 10)))
     cfg.default_hooks.checkpoint.interval = iters
     cfg.train_dataloader.update(batch_size=batch, num_workers=0,

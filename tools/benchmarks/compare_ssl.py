@@ -1,7 +1,8 @@
 """Benchmark: Masked FINOLA (element- and block-wise), MAE and SimMIM at an
 equal pretraining budget, plus two controls, compared downstream: random
-init (the plain encoder) and, for the ViT, the untrained start (the encoder
-as every method's pretraining initialises it, before any iteration).
+init (the plain encoder) and, for the ViT, the untrained start (MAE's
+pretraining run at the same seed, stopped before its first iteration; every
+ViT method starts from that initialisation scheme).
 
 Every method pretrains the same encoder with the same iterations, batch,
 data and seed (its own config under configs/masked_pretrain/). Each encoder
@@ -53,8 +54,8 @@ from finola_mm.utils.benchmark import (  # noqa: E402
     train_in_subprocess)
 
 # the evaluation configs of each encoder (configs/benchmarks/); 'start':
-# the method whose pretraining model gives the untrained-start control (the
-# ViT configs share MAE's encoder initialisation, backbone.mae_init; the
+# the method whose iteration-0 weights are the untrained-start control (the
+# ViT configs share MAE's initialisation scheme, backbone.mae_init; the
 # Mobile-Former ones start as the probe config does, so no second control)
 ENCODERS = {
     'vit-tiny-p4': dict(
@@ -67,7 +68,7 @@ ENCODERS = {
         start=None),
 }
 RANDOM = 'random-init'  # the plain encoder, as the probe config builds it
-START = 'untrained-start'  # the pretrained encoders' start, 0 iterations
+START = 'untrained-start'  # MAE's pretraining run stopped at iteration 0
 BASELINES = ('mae', 'simmim')
 # --budget presets (docs/evaluation.md). 'cpu' is the default: 3 seeds fit
 # in about 2 hours on 2 cores. It aims at a budget where pretraining clearly
@@ -286,27 +287,28 @@ def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
                 else None)
 
 
+def start_config(args, seed: int):
+    """ENCODERS[...]['start']'s pretraining config at this budget and seed,
+    ended by InitialWeightsHook before its first iteration."""
+    cfg = budget_config(pretrain_config(ENCODERS[args.encoder]['start'],
+                                        args.encoder),
+                        args.pretrain_iters, seed, {}, args.smoke,
+                        args.pretrain_batch)
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(type='InitialWeightsHook', filename='iter_0.pth', stop=True)]
+    return cfg
+
+
 def untrained_start(args, seed: int, work_dir: str) -> dict:
-    """The encoder as pretraining starts it (ENCODERS[...]['start']'s
-    config and ``seed``, after ``init_weights``), saved untrained: the
-    control for what the pretraining iterations add."""
-    import torch
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import set_random_seed
-    from mmpretrain.registry import MODELS
-    method = ENCODERS[args.encoder]['start']
-    cfg = Config.fromfile(pretrain_config(method, args.encoder))
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    set_random_seed(seed)  # as the pretraining runner seeds itself
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    os.makedirs(work_dir, exist_ok=True)
-    ckpt = osp.join(work_dir, 'iter_0.pth')
-    torch.save(dict(state_dict=model.state_dict(),
-                    meta=dict(method=method, iter=0, seed=seed)), ckpt)
-    return dict(checkpoint=ckpt, iters=0, batch_size=None, epochs=0.,
-                wall_s=0., images_per_s=None, start_of=method)
+    """The control for what the pretraining iterations add: the weights
+    that the start method's pretraining run at this seed starts from (the
+    same config through tools/train.py, saved by InitialWeightsHook after
+    ``init_weights`` and stopped). The other ViT methods share its
+    initialisation scheme (``backbone.mae_init``), not its exact draw."""
+    wall = train_in_subprocess(start_config(args, seed), work_dir)
+    return dict(checkpoint=osp.join(work_dir, 'iter_0.pth'), iters=0,
+                batch_size=None, epochs=0., wall_s=wall, images_per_s=None,
+                start_of=ENCODERS[args.encoder]['start'])
 
 
 def frozen_eval(args, ckpt: str, seed: int) -> dict:
@@ -368,12 +370,9 @@ def config_run(args, key: str, iters: int, ckpt: str, seed: int,
 def run_identity(args, method: str, options: dict, seed: int) -> dict:
     """What a run folder's results depend on: the method, the options and a
     digest of the resolved pretraining config (so an edited config file is
-    noticed too; None for the random-init control; the untrained start's
-    model config)."""
-    from mmengine.config import Config
+    noticed too; None for the random-init control)."""
     if method == START:
-        digest = config_digest(Config.fromfile(pretrain_config(
-            ENCODERS[args.encoder]['start'], args.encoder)).model)
+        digest = config_digest(start_config(args, seed))
     else:
         digest = None if method == RANDOM else config_digest(budget_config(
             pretrain_config(method, args.encoder), args.pretrain_iters,
