@@ -477,9 +477,12 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     assert result['jobs'] == default_jobs  # 2 (parallel) on 2+ cores
     assert [(r['method'], r['seed']) for r in result['runs']] == [
         (m, s) for s in (0, 1) for m in ['random-init'] + METHODS]
+    with open(tmp_path / 'data' / 'meta.json') as f:
+        data_set = json.load(f)['args']  # the set every result was made on
     for run in result['runs']:
         assert {'coco/bbox_mAP', 'coco/bbox_mAP_50', 'coco/segm_mAP'} <= \
             set(run['metrics'])
+        assert run['data_set'] == data_set
     # every run is a stage: a rerun reads them back and trains nothing
     again = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -510,14 +513,17 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
 def test_transfer_det_reruns_a_detector_when_a_config_changed(
         tmp_path, monkeypatch):
     """A cached detector result is read back only when the detector
-    config, the pretraining config and --cfg-options are the same."""
+    config, the pretraining config, the detection set and --cfg-options
+    are the same."""
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
     trained = []
     monkeypatch.setattr(transfer_det, 'train_detector',
                         lambda *a: trained.append(a) or dict(metrics={}))
     args = argparse.Namespace(out_dir=str(tmp_path), cfg_options=None)
     os.makedirs(tmp_path / 'det' / 'mae_seed0')
-    digests = dict(detector_config_sha256='d1', pretrain_config_sha256='p1')
+    digests = dict(detector_config_sha256='d1', pretrain_config_sha256='p1',
+                   data_set=dict(img_size=64, num_train=1200, num_val=300,
+                                 object_sides=[20.0, 40.0]))
 
     def run(ckpt='ckpt.pth', **changes):
         return transfer_det.detector_stage('det.py', 'mae', ckpt, 0,
@@ -539,7 +545,11 @@ def test_transfer_det_reruns_a_detector_when_a_config_changed(
     args.cfg_options = {'optim_wrapper.optimizer.lr': 1e-3}
     assert run(detector_config_sha256='d2', pretrain_config_sha256='p2')[
         1] is False
-    assert len(trained) == 7
+    changed = dict(detector_config_sha256='d2', pretrain_config_sha256='p2')
+    bigger_val = dict(digests['data_set'], num_val=3000)
+    assert run(**changed, data_set=bigger_val)[1] is False  # another val set
+    assert run(**changed, data_set=bigger_val)[1] is True
+    assert len(trained) == 8
 
 
 def test_transfer_det_failure_cancels_the_queued_runs():

@@ -5,7 +5,7 @@
 # detection needs. Make the set with
 #   python tools/data/make_demo_coco.py --out data/demo_coco_64px \
 #       --img-size 64 --max-objects 3 --object-sides 20 40 --style plain \
-#       --num-train 1200 --num-val 300
+#       --num-train 1200 --num-val 3000
 # (transfer_det.py makes it itself). 1x's step ratios over 600
 # iterations of 8 images (docs/detection_transfer.md).
 _base_ = './mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-128px.py'
