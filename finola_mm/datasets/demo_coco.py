@@ -381,8 +381,8 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     tints them and pastes them on photo crops.
 
     Returns dict(out_dir, train_json, val_json, train_dir, val_dir, meta,
-    skipped, summary={'train'|'val': dict(images, annotations, sizes,
-    per_class)}).
+    skipped, args (as meta.json records them), summary={'train'|'val':
+    dict(images, annotations, sizes, per_class)}).
     """
     out_dir = osp.abspath(out_dir)
     args = dict(version=VERSION, num_train=num_train, num_val=num_val,
@@ -433,6 +433,7 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                 train_dir=osp.join(out_dir, 'train'),
                 val_dir=osp.join(out_dir, 'val'),
                 meta=osp.join(out_dir, 'meta.json'), skipped=skipped,
+                args=meta['args'],
                 summary=meta['summary'])
 
 

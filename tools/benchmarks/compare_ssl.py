@@ -515,8 +515,9 @@ def metric(result: dict, key: str):
 def markdown(rows: list, encoder: str, lowshot: int) -> str:
     best = rows[0].get('best_baseline', '-')
     shots = f'{lowshot:,}-label linear'
-    starts = [f'Δ {k} vs {START}' for k in ('linear', 'fine-tune')] \
-        if any(r['method'] == START for r in rows) else []
+    has_start = any(r['method'] == START for r in rows)
+    starts = [f'Δ {k} vs {START}' for k in ('linear', 'fine-tune')
+              if has_start]
     head = ['method', 'encoder', 'pretrain epochs (iters)', 'pretrain min',
             'pretrain img/s', 'linear top-1', 'kNN top-1', 'fine-tune top-1',
             f'{shots} top-1', 'Δ linear vs random-init',
@@ -535,7 +536,7 @@ def markdown(rows: list, encoder: str, lowshot: int) -> str:
             fmt(r['lowshot/top1']), fmt(r['delta_random'], sign=True),
             fmt(r['delta_random/lowshot'], sign=True),
             *[fmt(r.get(f'delta_start/{k}'), sign=True)
-              for k in ('linear/top1', 'finetune/top1')][:len(starts)],
+              for k in ('linear/top1', 'finetune/top1') if has_start],
             fmt(r.get('delta_best/linear/top1'), sign=True),
             fmt(r.get('delta_best/finetune/top1'), sign=True), beats])
     return markdown_table(head, body)

@@ -403,10 +403,9 @@ def main():
     order = [(seed, method) for seed in range(args.seeds)
              for method in [CONTROL] + list(ckpts)]
     det_digest = config_digest(Config.fromfile(osp.join(ROOT, cfg)))
-    with open(made['meta']) as f:
-        data_set = json.load(f)['args']  # a larger val set is another result
     calls = {(seed, m): (cfg, m, ckpts.get(m), seed, args, sizes, dict(
-        detector_config_sha256=det_digest, data_set=data_set,
+        detector_config_sha256=det_digest,
+        data_set=made['args'],  # a larger val set is another result
         pretrain_config_sha256=digests.get(m))) for seed, m in order}
     done = {}
     if args.jobs == 1:  # in this process: its log lines in order
