@@ -163,6 +163,22 @@ def default_of(cfg, key: str):
     raise KeyError(f'no constructor of {cls.__name__} takes {leaf!r}')
 
 
+def test_frozen_results_from_unnormalised_inputs_are_recomputed():
+    """A cached frozen stage from before build_model (features of raw 0-255
+    pixels) is not read back; one with normalised inputs is."""
+    import argparse
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    args = argparse.Namespace(lowshot_labels=1000)
+    current = {'num_train': 10000, 'lowshot_labels': 1000,
+               'inputs_normalised': True}
+    assert tool.frozen_is_current(args, current)
+    stale = {k: v for k, v in current.items() if k != 'inputs_normalised'}
+    assert not tool.frozen_is_current(args, stale)
+
+
 def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
     import importlib.util
     spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)

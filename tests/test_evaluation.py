@@ -84,6 +84,39 @@ def test_knn_eval_reads_the_pretrained_backbone(pretrained):
     assert 0 <= result['knn/top1'] <= result['knn/top5'] <= 100
 
 
+def test_frozen_features_normalise_inputs_as_training_does():
+    """The features of the frozen encoder are those of the Runner's model:
+    the config's top-level data_preprocessor (mean/std) applies, not the
+    default one that leaves raw 0-255 pixels (the bug until 2026-12-01)."""
+    from finola_mm.evaluation import frozen_features
+    from finola_mm.utils import build_model
+    cfg = Config.fromfile(VIT_PROBE)
+    cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
+    init_default_scope('mmpretrain')
+    model = build_model(cfg)
+    torch.testing.assert_close(   # what training normalises by
+        model.data_preprocessor.mean.flatten(),
+        torch.tensor(cfg.data_preprocessor.mean))
+    assert not MODELS.build(cfg.model).data_preprocessor._enable_normalize
+    torch.manual_seed(0)
+    (feats, _), _ = frozen_features(cfg, train_indices=4, test_indices=2)
+    torch.manual_seed(0)   # the same random encoder, fed by hand
+    model = build_model(cfg)
+    model.init_weights()
+    model.eval()
+    from finola_mm.evaluation.knn import _eval_loader
+    data = next(iter(_eval_loader(cfg, False, 4)))   # the same 4 images
+    mean = torch.tensor(cfg.data_preprocessor.mean).view(1, 3, 1, 1)
+    std = torch.tensor(cfg.data_preprocessor.std).view(1, 3, 1, 1)
+    pixels = torch.as_tensor(data['inputs']).float()   # collated: (N, 3, H, W)
+    inputs = (pixels - mean) / std
+    with torch.no_grad():
+        by_hand = model.backbone(inputs)[-1].mean(dim=(2, 3))
+        raw = model.backbone(pixels)[-1].mean(dim=(2, 3))
+    torch.testing.assert_close(feats, by_hand)
+    assert not torch.allclose(feats, raw, atol=1e-3)
+
+
 def test_another_encoders_checkpoint_is_a_clear_error(pretrained):
     cfg = Config.fromfile(VIT_PROBE)
     cfg.model.backbone.init_cfg = dict(type='Pretrained', prefix='backbone.',

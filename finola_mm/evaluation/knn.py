@@ -137,11 +137,9 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
     ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
     re-estimated on that many training images (:func:`recalibrate_bn`)."""
     from mmengine.registry import init_default_scope
-    from mmpretrain.registry import MODELS
-
-    from finola_mm.utils import assert_backbone_fits
+    from finola_mm.utils import assert_backbone_fits, build_model
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)
     model.init_weights()
     init = model.backbone.init_cfg
     if isinstance(init, dict) and init.get('type') == 'Pretrained':

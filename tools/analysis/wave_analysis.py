@@ -29,8 +29,8 @@ from mmengine.runner import CheckpointLoader, Runner  # noqa: E402
 import finola_mm  # noqa: F401,E402
 from finola_mm.analysis import (SingularMatrixError,  # noqa: E402
                                 axis_residuals, wave_residual, wave_speeds)
-from finola_mm.utils import assert_checkpoint_fits  # noqa: E402
-from mmpretrain.registry import MODELS  # noqa: E402
+from finola_mm.utils import (assert_checkpoint_fits,  # noqa: E402
+                             build_model)
 
 
 def parse_args():
@@ -44,7 +44,7 @@ def parse_args():
 
 
 def load_model(cfg, checkpoint):
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
     model.load_state_dict(assert_checkpoint_fits(model, ckpt))
     return model.eval()

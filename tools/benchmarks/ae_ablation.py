@@ -31,7 +31,7 @@ from mmengine.registry import init_default_scope
 from finola_mm.analysis import axis_residuals
 from finola_mm.evaluation import psnr_per_image
 from finola_mm.utils.benchmark import REPO as ROOT, test_pipeline_images
-from mmpretrain.registry import MODELS
+from finola_mm.utils import build_model
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
 FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
@@ -100,8 +100,7 @@ def lr_factor(it, cfg):
 
 def train_and_score(cfg, images, args, seed, log):
     torch.manual_seed(seed)
-    cfg.model.data_preprocessor = cfg.data_preprocessor
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     base_lrs = [g['lr'] for g in optim.param_groups]
     train, test = images

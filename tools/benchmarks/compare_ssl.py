@@ -128,6 +128,9 @@ ABLATIONS = (
     'mae-r90=mae:model.backbone.mask_ratio=0.9',
     'mae-raw=mae:model.head.norm_pix=False',
     'mae-dec4=mae:model.neck.decoder_depth=4',
+    # the shared schedule's peak LR (1e-3 at batch 64) for MAE
+    'mae-lr3e-4=mae:optim_wrapper.optimizer.lr=0.0003',
+    'mae-lr3e-3=mae:optim_wrapper.optimizer.lr=0.003',
     f'simmim-r60={"simmim"}:{MASK}mask_ratio=0.6',
     'simmim-plaininit=simmim:model.backbone.mae_init=False',
     # MMPretrain's SimMIM recipe: 60% of mask patches 1/6 of the image side
@@ -332,7 +335,8 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
                                   recalibrate_bn_images=args.recalibrate_bn)
     result = dict(knn_accuracy(*train, *test),
                   feature_s=time.perf_counter() - start,
-                  num_train=len(train[0]), num_test=len(test[0]))
+                  num_train=len(train[0]), num_test=len(test[0]),
+                  inputs_normalised=True)
     if args.probe == 'features':
         result.update(train_linear_probe(*train, *test,
                                          epochs=args.probe_epochs, seed=seed))
@@ -346,10 +350,13 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
 
 
 def frozen_is_current(args, result: dict) -> bool:
-    """A cached frozen stage from before the low-shot probe is rerun."""
-    return (not args.lowshot_labels or
-            result.get('lowshot_labels') == min(args.lowshot_labels,
-                                                 result['num_train']))
+    """A cached frozen stage from before the low-shot probe, or from before
+    the features were taken of normalised inputs (until 2026-12-01 they
+    were of raw 0-255 pixels: ``finola_mm.utils.build_model``), is rerun."""
+    return result.get('inputs_normalised', False) and (
+        not args.lowshot_labels or
+        result.get('lowshot_labels') == min(args.lowshot_labels,
+                                            result['num_train']))
 
 
 def config_run(args, key: str, iters: int, ckpt: str, seed: int,

@@ -25,7 +25,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 import finola_mm  # noqa: F401
-from mmpretrain.registry import MODELS
+from finola_mm.utils import build_model
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs/masked_pretrain/'
@@ -56,9 +56,8 @@ def rss_mib(pid=None) -> float:
 def build(cfg_path, data_root):
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(cfg_path)
-    cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)
     model.init_weights()
     optim = build_optim_wrapper(model, cfg.optim_wrapper)
     loader_cfg = cfg.train_dataloader

@@ -63,14 +63,13 @@ def measure(args_tuple):
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import init_default_scope
     import finola_mm  # noqa: F401
-    from mmpretrain.registry import MODELS
+    from finola_mm.utils import build_model
     torch.manual_seed(0)
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(pretrain_config(method, encoder))
-    cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     if finola_impl and 'finola' in method:
         cfg.model.neck.setdefault('finola_cfg', {})['impl'] = finola_impl
-    model = MODELS.build(cfg.model).to(device).train()
+    model = build_model(cfg).to(device).train()
     model.init_weights()
     optim_cfg = cfg.optim_wrapper.copy()
     if amp:

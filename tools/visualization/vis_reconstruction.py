@@ -102,12 +102,12 @@ def main():
     import finola_mm  # noqa: F401  registers our modules
     from finola_mm.engine.hooks.masked_reconstruction import \
         reconstruction_panels
-    from mmpretrain.registry import MODELS
+    from finola_mm.utils import build_model
     cfg = Config.fromfile(args.config)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)
     load_checkpoint(model, args.checkpoint, map_location='cpu', strict=True)
     model.eval()
     pipeline, gray = build_pipeline(cfg)
