@@ -171,12 +171,22 @@ def test_frozen_results_from_unnormalised_inputs_are_recomputed():
     spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    args = argparse.Namespace(lowshot_labels=1000)
+    args = argparse.Namespace(lowshot_labels=1000, probe='features',
+                              train_images=10000, test_images=0,
+                              probe_epochs=30)
     current = {'num_train': 10000, 'lowshot_labels': 1000,
-               'inputs_normalised': True}
+               'inputs_normalised': True, 'linear/top1': 80.0,
+               'train_images': 10000, 'test_images': 0, 'probe_epochs': 30}
     assert tool.frozen_is_current(args, current)
     stale = {k: v for k, v in current.items() if k != 'inputs_normalised'}
     assert not tool.frozen_is_current(args, stale)
+    # another bank size, probe length or a missing feature probe: rerun
+    for key, value in (('train_images', 5000), ('probe_epochs', 10)):
+        assert not tool.frozen_is_current(args, dict(current, **{key: value}))
+    no_probe = {k: v for k, v in current.items() if k != 'linear/top1'}
+    assert not tool.frozen_is_current(args, no_probe)
+    assert tool.frozen_is_current(argparse.Namespace(
+        **dict(vars(args), probe='config')), no_probe)
 
 
 def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():

@@ -10,9 +10,12 @@ def build_model(cfg):
     gets the default one, which does not normalise, so a tool outside the
     Runner would feed the encoder raw 0-255 pixels it never saw in training.
     """
+    import copy
+
     from mmpretrain.registry import MODELS
 
-    model_cfg = cfg.model.copy()
+    model_cfg = copy.deepcopy(cfg.model)  # building edits the dicts it gets
     if cfg.get('data_preprocessor') is not None:
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+        model_cfg.setdefault('data_preprocessor',
+                             copy.deepcopy(cfg.data_preprocessor))
     return MODELS.build(model_cfg)

@@ -336,7 +336,9 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     result = dict(knn_accuracy(*train, *test),
                   feature_s=time.perf_counter() - start,
                   num_train=len(train[0]), num_test=len(test[0]),
-                  inputs_normalised=True)
+                  inputs_normalised=True, train_images=args.train_images,
+                  test_images=args.test_images,
+                  probe_epochs=args.probe_epochs)
     if args.probe == 'features':
         result.update(train_linear_probe(*train, *test,
                                          epochs=args.probe_epochs, seed=seed))
@@ -350,13 +352,18 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
 
 
 def frozen_is_current(args, result: dict) -> bool:
-    """A cached frozen stage from before the low-shot probe, or from before
-    the features were taken of normalised inputs (until 2026-12-01 they
-    were of raw 0-255 pixels: ``finola_mm.utils.build_model``), is rerun."""
-    return result.get('inputs_normalised', False) and (
-        not args.lowshot_labels or
-        result.get('lowshot_labels') == min(args.lowshot_labels,
-                                            result['num_train']))
+    """A cached frozen stage is rerun if it is from before the features
+    were taken of normalised inputs (until 2026-12-01 they were of raw
+    0-255 pixels: ``finola_mm.utils.build_model``), was made with other
+    image counts or probe epochs, lacks the feature probe asked for, or is
+    from before the low-shot probe."""
+    same = all(result.get(k) == getattr(args, k) for k in
+               ('train_images', 'test_images', 'probe_epochs'))
+    return (result.get('inputs_normalised', False) and same
+            and (args.probe != 'features' or 'linear/top1' in result)
+            and (not args.lowshot_labels or
+                 result.get('lowshot_labels') == min(args.lowshot_labels,
+                                                     result['num_train'])))
 
 
 def config_run(args, key: str, iters: int, ckpt: str, seed: int,
