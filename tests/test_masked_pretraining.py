@@ -27,6 +27,7 @@ from finola_mm.finola import complete_quadrants
 from finola_mm.models.backbones.mobile_former import MobileFormer
 from finola_mm.models.utils.masks import upsample_mask
 from finola_mm.models.necks.block_finola_neck import BlockFINOLANeck
+from finola_mm.utils import build_model as build_runner_model
 from mmpretrain.datasets.transforms import PackInputs
 from mmpretrain.models import VisionTransformer
 from mmpretrain.registry import DATASETS, MODELS
@@ -53,10 +54,9 @@ def config_id(path):
 def build_model(cfg_path, seed=0):
     """The config's model, initialised as the runner would; and the config."""
     cfg = Config.fromfile(cfg_path)
-    cfg.model.setdefault('data_preprocessor', cfg.data_preprocessor)
     init_default_scope('mmpretrain')
     torch.manual_seed(seed)
-    model = MODELS.build(cfg.model)
+    model = build_runner_model(cfg)
     model.init_weights()
     return model, cfg
 

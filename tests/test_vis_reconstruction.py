@@ -74,11 +74,11 @@ def test_panels_for_every_family(tmp_path, monkeypatch, method):
     packed = pipeline(dict(img=tool.read_image(images[0], gray)))
     from mmengine.registry import init_default_scope
     from mmengine.runner import load_checkpoint
-    from mmpretrain.registry import MODELS
     from finola_mm.engine.hooks.masked_reconstruction import \
         reconstruction_panels
+    from finola_mm.utils import build_model
     init_default_scope('mmpretrain')
-    model = MODELS.build(cfg.model)
+    model = build_model(cfg)   # as the tool builds it
     load_checkpoint(model, ckpt, map_location='cpu', strict=True)
     model.eval()
     from mmengine.dataset import default_collate
