@@ -243,3 +243,28 @@ def test_a_cached_run_name_with_other_options_is_refused(tmp_path,
     monkeypatch.setattr(tool, 'pretrain_config', lambda *_: str(edited))
     with pytest.raises(SystemExit, match='config_sha256'):
         tool.check_same_run(work, identity('masked-finola-e', options))
+
+
+def test_shards_split_the_jobs_without_overlap_or_gaps():
+    """--shard K/N: N processes sharing one work dir run every job once."""
+    import importlib.util
+
+    import pytest
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    runs = [(name, name, {}) for name in ('random-init', 'mae', 'simmim')]
+    everything = tool.shard_jobs(runs, 3, (0, 1))
+    assert len(everything) == 9
+    shards = [tool.shard_jobs(runs, 3, (k, 2)) for k in range(2)]
+    keys = [[(seed, name) for seed, name, *_ in jobs] for jobs in shards]
+    assert sorted(keys[0] + keys[1]) == sorted(
+        (seed, name) for seed, name, *_ in everything)
+    assert not set(keys[0]) & set(keys[1])
+    # both shards get work from every seed they can: loads stay close
+    assert abs(len(shards[0]) - len(shards[1])) <= 1
+    assert tool.parse_shard('1/2') == (1, 2)
+    assert tool.parse_shard(None) == (0, 1)
+    for bad in ('2/2', '1', 'a/b', '-1/2'):
+        with pytest.raises(SystemExit, match='K/N'):
+            tool.parse_shard(bad)

@@ -188,6 +188,10 @@ def parse_args():
     parser.add_argument('--finetune-iters', type=int)
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations and images: checks the wiring')
+    parser.add_argument('--shard', metavar='K/N',
+                        help='run only every N-th job from the K-th (K in '
+                        '0..N-1), so N processes can share one work dir; '
+                        'then rerun without --shard for the table')
     parser.add_argument('--work-dir')
     parser.add_argument('--out-dir', default=osp.join(ROOT, 'work_dirs',
                                                       'benchmarks'))
@@ -199,12 +203,25 @@ def parse_args():
         args.pretrain_iters, args.probe_iters = 2, 2
         args.finetune_iters, args.probe_epochs = 2, 2
         args.train_images, args.test_images = 64, 32
+    args.shard = parse_shard(args.shard)
     # the budget is in the name: a rerun continues only the same budget
     args.work_dir = args.work_dir or osp.join(
         ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if args.smoke else ''),
         f'{args.encoder}_it{args.pretrain_iters}_b{args.pretrain_batch}'
         f'_bank{args.train_images}_test{args.test_images}')
     return args
+
+
+def parse_shard(text) -> tuple:
+    """'K/N' -> (K, N); None -> (0, 1)."""
+    if text is None:
+        return 0, 1
+    k, _, n = text.partition('/')
+    if not (k.isdigit() and n.isdigit() and 0 <= int(k) < int(n)):
+        raise SystemExit(f'--shard {text!r}: expected K/N with 0 <= K < N, '
+                         f'e.g. --shard 0/2 and --shard 1/2 in two '
+                         f'processes.')
+    return int(k), int(n)
 
 
 def parse_variant(text: str, methods) -> tuple:
@@ -418,9 +435,17 @@ def check_same_run(work: str, identity: dict) -> None:
         json.dump(identity, f)
 
 
+def shard_jobs(runs: list, seeds: int, shard: tuple) -> list:
+    """[(name, method, options)] -> [(seed, name, method, options)], every
+    N-th from the K-th: shards interleave seeds and methods, so their
+    pretraining loads are close."""
+    k, n = shard
+    return [(seed, *run) for seed in range(seeds) for run in runs][k::n]
+
+
 def run_all(args, runs: list) -> list:
     """[(name, method, options)] x seeds -> one result dict per run."""
-    jobs = [(seed, *run) for seed in range(args.seeds) for run in runs]
+    jobs = shard_jobs(runs, args.seeds, args.shard)
     results, progress = [], Progress(len(jobs))
     for seed, name, method, options in jobs:
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
@@ -587,6 +612,10 @@ def main():
 
     start = time.perf_counter()
     results = run_all(args, runs)
+    if args.shard != (0, 1):
+        print(f'shard {args.shard[0]}/{args.shard[1]} done '
+              f'({len(results)} jobs); rerun without --shard for the table.')
+        return
     rows = summarize(results, runs)
     table = markdown(rows, args.encoder, args.lowshot_labels)
     bn_stats = (f're-estimated on {args.recalibrate_bn} training images'
