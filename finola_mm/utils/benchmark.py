@@ -215,11 +215,14 @@ def markdown_table(head: Sequence[str], rows: Sequence[Sequence]) -> str:
 def bar_chart(labels: Sequence[str], series: dict, path: str, title: str,
               ylabel: str = 'accuracy (%)') -> None:
     """Grouped bars: ``series`` maps a name to one (mean, std) per label."""
+    import textwrap
+
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     width = 0.8 / len(series)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.3 * len(labels), 4))
+    fig_width = 1.6 + 1.3 * len(labels)
+    fig, ax = plt.subplots(figsize=(fig_width, 4))
     for i, (name, values) in enumerate(series.items()):
         xs = [j + (i - (len(series) - 1) / 2) * width
               for j in range(len(labels))]
@@ -229,7 +232,8 @@ def bar_chart(labels: Sequence[str], series: dict, path: str, title: str,
     ax.set_ylabel(ylabel)
     lows = [v[0] for vs in series.values() for v in vs if v[0] is not None]
     ax.set_ylim(max(0, min(lows) - 10), min(100, max(lows) + 5))
-    ax.set_title(title, fontsize=9)
+    # about 13 characters of 9 pt text per inch: wrap rather than clip
+    ax.set_title(textwrap.fill(title, int(13 * fig_width)), fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
