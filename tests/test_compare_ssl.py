@@ -1,5 +1,6 @@
 """The one-command comparison runs end to end (smoke mode) and reports every
 method against the random-init control."""
+import importlib.util
 import json
 import os.path as osp
 import subprocess
@@ -11,6 +12,14 @@ SCRIPT = osp.join(ROOT, 'tools/benchmarks/compare_ssl.py')
 METHODS = ('random-init', 'untrained-start', 'masked-finola-e',
            'masked-finola-b', 'mae', 'simmim')
 CONTROLS = METHODS[:2]
+
+
+def load_tool():
+    """The script as a module, for its functions."""
+    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
 
 
 def test_compare_ssl_smoke_reports_every_method(tmp_path):
@@ -114,10 +123,7 @@ def test_every_ablation_variant_changes_what_it_names():
     """--ablate's options merge into their method's config and land on the
     intended field (the mask ratio on the patch mask generator, not on
     another pipeline step)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool()
     from finola_mm.utils.benchmark import PRETRAIN_METHODS, pretrain_config
     for text in tool.ABLATIONS:
         name, method, options = tool.parse_variant(
@@ -167,10 +173,7 @@ def test_frozen_results_from_unnormalised_inputs_are_recomputed():
     """A cached frozen stage from before build_model (features of raw 0-255
     pixels) is not read back; one with normalised inputs is."""
     import argparse
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool()
     args = argparse.Namespace(lowshot_labels=1000, probe='features',
                               train_images=10000, test_images=0,
                               probe_epochs=30)
@@ -190,10 +193,7 @@ def test_frozen_results_from_unnormalised_inputs_are_recomputed():
 
 
 def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool()
     name, method, options = tool.parse_variant(
         'x=masked-finola-e:model.neck.decoder_channels=(8,4),'
         'mask_generator.mask_ratio=0.5', ('masked-finola-e',))
@@ -213,12 +213,8 @@ def test_a_cached_run_name_with_other_options_is_refused(tmp_path,
     after its config file was edited, must stop with a message rather than
     report the old results."""
     import argparse
-    import importlib.util
-
     import pytest
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool()
     args = argparse.Namespace(encoder='vit-tiny-p4', pretrain_iters=10,
                               pretrain_batch=64, smoke=False)
 
@@ -247,12 +243,8 @@ def test_a_cached_run_name_with_other_options_is_refused(tmp_path,
 
 def test_shards_split_the_jobs_without_overlap_or_gaps():
     """--shard K/N: N processes sharing one work dir run every job once."""
-    import importlib.util
-
     import pytest
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_tool()
     runs = [(name, name, {}) for name in ('random-init', 'mae', 'simmim')]
     everything = tool.shard_jobs(runs, 3, (0, 1))
     assert len(everything) == 9
