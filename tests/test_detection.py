@@ -552,6 +552,33 @@ def test_transfer_det_reruns_a_detector_when_a_config_changed(
     assert len(trained) == 8
 
 
+def test_transfer_det_ema_reaches_the_detector_and_its_record(
+        tmp_path, monkeypatch):
+    """--ema M adds MMEngine's EMAHook (momentum M) to every detector, as a
+    recorded --cfg-options entry, so results made without it rerun; a
+    momentum outside (0, 1) is refused with the fix."""
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    argv = ['transfer_det.py', '--out-dir', str(tmp_path), '--ema']
+    monkeypatch.setattr(sys, 'argv', argv + ['1.5'])
+    with pytest.raises(SystemExit):
+        transfer_det.parse_args()
+    monkeypatch.setattr(sys, 'argv', argv + ['0.02', '--cfg-options',
+                                             'optim_wrapper.optimizer.lr=1e-3'])
+    args = transfer_det.parse_args()
+    sizes = transfer_det.resolve(args)
+    assert args.cfg_options['optim_wrapper.optimizer.lr'] == 1e-3
+    assert args.cfg_options['custom_hooks'] == [dict(
+        type='EMAHook', momentum=0.02, update_buffers=True, priority=49)]
+    cfg = transfer_det.detector_cfg(
+        'configs/benchmarks/mmdet/demo/'
+        'mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-64px.py', 'ema', None, 0,
+        args, sizes)
+    cfg.visualizer.name = str(tmp_path)
+    runner = Runner.from_cfg(cfg)
+    (ema, ) = [h for h in runner.hooks if type(h).__name__ == 'EMAHook']
+    assert ema.ema_cfg['momentum'] == 0.02
+
+
 def test_transfer_det_failure_cancels_the_queued_runs():
     """A failed run stops the benchmark at once: queued runs are
     cancelled, not all run before the error shows."""

@@ -306,6 +306,11 @@ def parse_args():
                         'docs/detection_transfer.md); recorded with each '
                         'result, and a result made with other options is '
                         'rerun')
+    parser.add_argument('--ema', type=float, metavar='MOMENTUM',
+                        help='test an exponential moving average of the '
+                        'detector weights (MMEngine EMAHook; each step moves '
+                        'the average MOMENTUM of the way to the weights); '
+                        'recorded as a --cfg-options entry')
     parser.add_argument('--data-root', help='where the set is made '
                         '(default: the set\'s, under data/)')
     parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
@@ -324,6 +329,14 @@ def parse_args():
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error(f'--jobs {args.jobs}: give 1 or more')
+    if args.ema is not None:
+        if not 0 < args.ema < 1:
+            parser.error(f'--ema {args.ema}: give a momentum in (0, 1), '
+                         f'e.g. 0.01 (an average over ~100 iterations)')
+        # as an option, so it is recorded, tags the out dir and reruns stages
+        args.cfg_options = dict(args.cfg_options or {}, custom_hooks=[dict(
+            type='EMAHook', momentum=args.ema, update_buffers=True,
+            priority=49)])
     return args
 
 
