@@ -579,6 +579,27 @@ def test_transfer_det_ema_reaches_the_detector_and_its_record(
     assert ema.ema_cfg['momentum'] == 0.02
 
 
+def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
+    """--pretrain-options change every method's pretraining config, so its
+    digest (a cached pretraining made without them reruns), and tag the
+    default out dir."""
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    monkeypatch.setattr(sys, 'argv', [
+        'transfer_det.py', '--pretrain-options', 'model.backbone.mae_init=False'])
+    args = transfer_det.parse_args()
+    transfer_det.resolve(args)
+    assert '_popts' in osp.basename(args.out_dir)
+    encoder = transfer_det.ENCODERS['vit-tiny'][0]
+    plain = transfer_det.short_pretrain_config(
+        'masked-finola-b', encoder, 10, 4, args.pretrain_options)
+    shared = transfer_det.short_pretrain_config(
+        'masked-finola-b', encoder, 10, 4)
+    assert plain.model.backbone.mae_init is False
+    assert shared.model.backbone.mae_init is True
+    assert transfer_det.config_digest(plain) != \
+        transfer_det.config_digest(shared)
+
+
 def test_transfer_det_failure_cancels_the_queued_runs():
     """A failed run stops the benchmark at once: queued runs are
     cancelled, not all run before the error shows."""

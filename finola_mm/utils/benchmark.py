@@ -290,10 +290,12 @@ def config_digest(cfg) -> str:
 CONFIG_LOCK = threading.Lock()
 
 
-def short_pretrain_config(method: str, encoder: str, iters: int, batch: int):
+def short_pretrain_config(method: str, encoder: str, iters: int, batch: int,
+                          options: Optional[dict] = None):
     """``method``'s pretraining config shortened to ``iters`` (its warm-up
-    1/10 of the run, at most 50 iterations, then its cosine to the end).
-    Safe to call from several threads."""
+    1/10 of the run, at most 50 iterations, then its cosine to the end),
+    then ``options`` ({dotted key: value}, as --cfg-options). Safe to call
+    from several threads."""
     from mmengine.config import Config
     with CONFIG_LOCK:
         cfg = Config.fromfile(pretrain_config(method, encoder))
@@ -301,15 +303,17 @@ def short_pretrain_config(method: str, encoder: str, iters: int, batch: int):
     cfg.default_hooks.checkpoint.interval = iters
     cfg.train_dataloader.update(batch_size=batch, num_workers=0,
                                 persistent_workers=False)
+    cfg.merge_from_dict(options or {})
     return cfg
 
 
 def short_pretrain(method: str, encoder: str, iters: int, batch: int,
-                   work_dir: str) -> str:
+                   work_dir: str, options: Optional[dict] = None) -> str:
     """A run of :func:`short_pretrain_config` in a subprocess; returns the
     checkpoint."""
-    train_in_subprocess(short_pretrain_config(method, encoder, iters, batch),
-                        work_dir)
+    train_in_subprocess(
+        short_pretrain_config(method, encoder, iters, batch, options),
+        work_dir)
     return osp.join(work_dir, f'iter_{iters}.pth')
 
 

@@ -102,11 +102,12 @@ def data_options(data_root: str) -> dict:
 
 
 def pretrain(method: str, encoder: str, iters: int, batch: int,
-             out_dir: str) -> str:
-    """A short run of the method's 32 px pretraining config -> checkpoint."""
+             out_dir: str, options=None) -> str:
+    """A short run of the method's 32 px pretraining config (with
+    ``options``, --pretrain-options) -> checkpoint."""
     start = time.perf_counter()
     ckpt = short_pretrain(method, ENCODERS[encoder][0], iters, batch,
-                          osp.join(out_dir, 'pretrain', method))
+                          osp.join(out_dir, 'pretrain', method), options)
     log(f'  pretrained {method} ({iters} iterations) in '
         f'{time.perf_counter() - start:.0f} s')
     return ckpt
@@ -162,7 +163,8 @@ def pretrain_stage(method: str, args, sizes: dict, digest: str) -> tuple:
         osp.join(args.out_dir, 'pretrain', method, 'result.json'),
         lambda: dict(checkpoint=pretrain(
             method, args.encoder, sizes['pretrain_iters'],
-            sizes['pretrain_batch'], args.out_dir)), digest)
+            sizes['pretrain_batch'], args.out_dir, args.pretrain_options)),
+        digest)
     return method, res['checkpoint'], cached
 
 
@@ -306,6 +308,12 @@ def parse_args():
                         'docs/detection_transfer.md); recorded with each '
                         'result, and a result made with other options is '
                         'rerun')
+    parser.add_argument('--pretrain-options', nargs='+', action=DictAction,
+                        metavar='KEY=VAL', help='options for every method\'s '
+                        'pretraining config (e.g. model.backbone.mae_init='
+                        'False, the plain ViT start); they enter the '
+                        'config\'s digest, so cached pretrainings made '
+                        'without them rerun')
     parser.add_argument('--ema', type=float, metavar='MOMENTUM',
                         help='test an exponential moving average of the '
                         'detector weights (MMEngine EMAHook; each step moves '
@@ -363,7 +371,9 @@ def resolve(args) -> dict:
             f'p{sizes["pretrain_iters"]}_d{sizes["det_iters"]}'
             + ('_smoke' if args.smoke else '')
             + (f'_opts{options_tag(args.cfg_options)}'
-               if args.cfg_options else ''))
+               if args.cfg_options else '')
+            + (f'_popts{options_tag(args.pretrain_options)}'
+               if args.pretrain_options else ''))
     if args.data_root is None:
         args.data_root = (osp.join(args.out_dir, 'data') if args.smoke else
                           osp.join(ROOT, preset['data_root']))
@@ -398,7 +408,7 @@ def main():
     # edit of that config, pretraining and its detectors run again
     digests = {} if ckpts else {m: config_digest(short_pretrain_config(
         m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
-        sizes['pretrain_batch'])) for m in methods}
+        sizes['pretrain_batch'], args.pretrain_options)) for m in methods}
     # --jobs runs at once, each on its share of the cores (a pretraining is
     # its own process already; a detector gets a spawned worker)
     threads = max(1, usable_cores() // args.jobs)
@@ -448,6 +458,8 @@ def main():
           f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
           f'{sizes["det_batch"]} images, {args.seeds} seed(s)'
           + (f', options {args.cfg_options}' if args.cfg_options else '')
+          + (f', pretraining options {args.pretrain_options}'
+             if args.pretrain_options else '')
           + '; COCO mAP (%) '
           f'on {made["summary"]["val"]["images"]} val images, mean ± std '
           f'over seeds; {args.jobs} job(s) at once, {threads} thread(s) '
@@ -460,6 +472,7 @@ def main():
     with open(out, 'w') as f:
         json.dump(dict(config=cfg, set=args.set, sizes=sizes, total_s=total,
                        cfg_options=args.cfg_options,
+                       pretrain_options=args.pretrain_options,
                        torch=torch.__version__,
                        cpu=platform.processor() or platform.machine(),
                        jobs=args.jobs, threads=threads, runs=runs,
