@@ -598,6 +598,13 @@ def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
     assert shared.model.backbone.mae_init is True
     assert transfer_det.config_digest(plain) != \
         transfer_det.config_digest(shared)
+    # METHOD:KEY=VAL is for that method only
+    options = {'masked-finola-b:model.backbone.mae_init': False,
+               'model.neck.channels': 512}
+    assert transfer_det.method_options(options, 'masked-finola-b') == {
+        'model.backbone.mae_init': False, 'model.neck.channels': 512}
+    assert transfer_det.method_options(options, 'mae') == {
+        'model.neck.channels': 512}
 
 
 def test_transfer_det_failure_cancels_the_queued_runs():

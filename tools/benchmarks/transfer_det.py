@@ -157,13 +157,26 @@ def train_detector(cfg_path: str, method: str, ckpt, seed: int, args,
     return dict(method=method, seed=seed, checkpoint=ckpt, **res)
 
 
+def method_options(options, method: str) -> dict:
+    """--pretrain-options for ``method``: 'KEY=VAL' for every method,
+    'METHOD:KEY=VAL' for that method only (a key one config lacks, e.g.
+    MAE's encoder has no ``mae_init``)."""
+    picked = {}
+    for key, value in (options or {}).items():
+        name, sep, rest = key.rpartition(':')
+        if not sep or name == method:
+            picked[rest] = value
+    return picked
+
+
 def pretrain_stage(method: str, args, sizes: dict, digest: str) -> tuple:
     """Pretraining as a stage -> (method, checkpoint, cached)."""
     res, cached = config_stage(
         osp.join(args.out_dir, 'pretrain', method, 'result.json'),
         lambda: dict(checkpoint=pretrain(
             method, args.encoder, sizes['pretrain_iters'],
-            sizes['pretrain_batch'], args.out_dir, args.pretrain_options)),
+            sizes['pretrain_batch'], args.out_dir,
+            method_options(args.pretrain_options, method))),
         digest)
     return method, res['checkpoint'], cached
 
@@ -309,11 +322,12 @@ def parse_args():
                         'result, and a result made with other options is '
                         'rerun')
     parser.add_argument('--pretrain-options', nargs='+', action=DictAction,
-                        metavar='KEY=VAL', help='options for every method\'s '
-                        'pretraining config (e.g. model.backbone.mae_init='
-                        'False, the plain ViT start); they enter the '
-                        'config\'s digest, so cached pretrainings made '
-                        'without them rerun')
+                        metavar='[METHOD:]KEY=VAL', help='options for '
+                        'every method\'s pretraining config, or with '
+                        'METHOD: for that method\'s only (e.g. masked-'
+                        'finola-b:model.backbone.mae_init=False, the plain '
+                        'ViT start); they enter the config\'s digest, so '
+                        'cached pretrainings made without them rerun')
     parser.add_argument('--ema', type=float, metavar='MOMENTUM',
                         help='test an exponential moving average of the '
                         'detector weights (MMEngine EMAHook; each step moves '
@@ -408,7 +422,8 @@ def main():
     # edit of that config, pretraining and its detectors run again
     digests = {} if ckpts else {m: config_digest(short_pretrain_config(
         m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
-        sizes['pretrain_batch'], args.pretrain_options)) for m in methods}
+        sizes['pretrain_batch'], method_options(args.pretrain_options, m)))
+        for m in methods}
     # --jobs runs at once, each on its share of the cores (a pretraining is
     # its own process already; a detector gets a spawned worker)
     threads = max(1, usable_cores() // args.jobs)
