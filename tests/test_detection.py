@@ -605,6 +605,12 @@ def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
         'model.backbone.mae_init': False, 'model.neck.channels': 512}
     assert transfer_det.method_options(options, 'mae') == {
         'model.neck.channels': 512}
+    # a prefix that names no method, or options with nothing to pretrain
+    for bad in (['--pretrain-options', 'masked-finola-x:model.a=1'],
+                ['--pretrain-options', 'model.a=1', '--ckpt', 'mae=x.pth']):
+        monkeypatch.setattr(sys, 'argv', ['transfer_det.py'] + bad)
+        with pytest.raises(SystemExit):
+            transfer_det.parse_args()
 
 
 def test_transfer_det_failure_cancels_the_queued_runs():

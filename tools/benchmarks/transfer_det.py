@@ -351,6 +351,16 @@ def parse_args():
     args = parser.parse_args()
     if args.jobs < 1:
         parser.error(f'--jobs {args.jobs}: give 1 or more')
+    known = PRETRAIN_METHODS[ENCODERS[args.encoder][0]]
+    for key in args.pretrain_options or {}:
+        name, sep, _ = key.rpartition(':')
+        if sep and name not in known:  # a typo would be silently ignored
+            parser.error(f'--pretrain-options {key}: {name!r} is not a '
+                         f'method of {args.encoder}; give one of '
+                         f'{list(known)} before the colon, or no prefix')
+    if args.pretrain_options and args.ckpt:
+        parser.error('--pretrain-options with --ckpt: nothing is pretrained; '
+                     'drop one of them')
     if args.ema is not None:
         if not 0 < args.ema < 1:
             parser.error(f'--ema {args.ema}: give a momentum in (0, 1), '
