@@ -582,7 +582,7 @@ def test_transfer_det_ema_reaches_the_detector_and_its_record(
 def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
     """--pretrain-options change every method's pretraining config, so its
     digest (a cached pretraining made without them reruns), and tag the
-    default out dir."""
+    default out dir; they go after the encoder's defaults."""
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
     monkeypatch.setattr(sys, 'argv', [
         'transfer_det.py', '--pretrain-options', 'model.backbone.mae_init=False'])
@@ -605,6 +605,36 @@ def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
         'model.backbone.mae_init': False, 'model.neck.channels': 512}
     assert transfer_det.method_options(options, 'mae') == {
         'model.neck.channels': 512}
+    # the default: ViT's plain start for Masked FINOLA, untagged; given
+    # options go after the defaults and override them
+    def resolved(*argv):
+        monkeypatch.setattr(sys, 'argv', ['transfer_det.py', *argv])
+        args = transfer_det.parse_args()
+        transfer_det.resolve(args)
+        return args
+
+    default = resolved()
+    assert '_popts' not in osp.basename(default.out_dir)
+    for method in ('masked-finola-e', 'masked-finola-b'):
+        picked = transfer_det.method_options(default.pretrain_options, method)
+        assert picked == {'model.backbone.mae_init': False}
+        assert transfer_det.short_pretrain_config(
+            method, encoder, 10, 4, picked).model.backbone.mae_init is False
+    for method in ('mae', 'simmim'):  # their configs' own start
+        assert transfer_det.method_options(
+            default.pretrain_options, method) == {}
+    shared_b = resolved('--pretrain-options',
+                        'masked-finola-b:model.backbone.mae_init=True')
+    assert '_popts' in osp.basename(shared_b.out_dir)
+    assert transfer_det.method_options(
+        shared_b.pretrain_options, 'masked-finola-b') == {
+        'model.backbone.mae_init': True}
+    assert transfer_det.method_options(
+        shared_b.pretrain_options, 'masked-finola-e') == {
+        'model.backbone.mae_init': False}
+    assert resolved('--encoder', 'mobile-former-tiny').pretrain_options \
+        is None  # its configs have no such switch
+    assert resolved('--ckpt', 'mae=x.pth').pretrain_options is None
     # a prefix that names no method, or options with nothing to pretrain
     for bad in (['--pretrain-options', 'masked-finola-x:model.a=1'],
                 ['--pretrain-options', 'model.a=1', '--ckpt', 'mae=x.pth']):
