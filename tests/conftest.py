@@ -31,12 +31,106 @@ def image_folder(tmp_path_factory):
     return str(root)
 
 
+CIFAR_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
+                 'frog', 'horse', 'ship', 'truck')
+# split sizes per class for the tiny CIFAR-10 stand-ins (12 train images
+# per class; finola_mm.datasets.splits)
+TINY_SPLITS = dict(val=2, probe=4, lowshot=1, online_bank=2, val_query=1)
+
+
+def cifar_like_images(train_per_class=12, test_per_class=3, seed=0):
+    """{split: [(label, (32, 32, 3) uint8 image)]} in a class-mixed order,
+    as the pickled release holds them; each class's images are tinted by
+    the class so that a probe can tell them apart."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for split, n in (('train', train_per_class), ('test', test_per_class)):
+        labels = rng.permutation(np.repeat(np.arange(10), n))
+        images = rng.integers(0, 60, (len(labels), 32, 32, 3))
+        images = (images + 19 * labels[:, None, None, None]).astype(np.uint8)
+        out[split] = list(zip(labels.tolist(), images))
+    return out
+
+
+def write_python_archive(path, images):
+    """The official cifar-10-python.tar.gz layout: five data batches, a
+    test batch and batches.meta, pickled."""
+    import io
+    import pickle
+    import tarfile
+
+    def add(tar, name, obj):
+        data = pickle.dumps(obj)
+        info = tarfile.TarInfo('cifar-10-batches-py/' + name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+
+    train = images['train']
+    with tarfile.open(path, 'w:gz') as tar:
+        add(tar, 'batches.meta', {'label_names': list(CIFAR_CLASSES)})
+        for b, part in enumerate(np.array_split(np.arange(len(train)), 5)):
+            add(tar, f'data_batch_{b + 1}', {
+                'labels': [train[i][0] for i in part],
+                'data': np.stack([train[i][1].transpose(2, 0, 1).reshape(-1)
+                                  for i in part])})
+        add(tar, 'test_batch', {
+            'labels': [lab for lab, _ in images['test']],
+            'data': np.stack([im.transpose(2, 0, 1).reshape(-1)
+                              for _, im in images['test']])})
+
+
+def write_jpeg_archive(path, images, corrupt=()):
+    """The shared JPEG export: cifar10/{train,test}/<class>/NNNN.jpg, each
+    class numbered in the order of the pickled release. ``corrupt``: (split,
+    class, n) members written as garbage bytes."""
+    import io
+    import tarfile
+
+    from PIL import Image
+    with tarfile.open(path, 'w:gz') as tar:
+        for split, items in images.items():
+            seen = {}
+            for label, image in items:
+                cls = CIFAR_CLASSES[label]
+                n = seen[cls] = seen.get(cls, -1) + 1
+                buf = io.BytesIO()
+                Image.fromarray(image).save(buf, format='JPEG', quality=95)
+                data = b'not a jpeg' if (split, cls, n) in corrupt \
+                    else buf.getvalue()
+                info = tarfile.TarInfo(f'cifar10/{split}/{cls}/{n:04d}.jpg')
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+
+
+def prepare_tiny_cifar(tmp, fmt='python', **kwargs):
+    """A tiny CIFAR-10 stand-in prepared by tools/data/prepare_cifar10.py;
+    returns its folder."""
+    from tools.data import prepare_cifar10 as prepare
+    images = cifar_like_images()
+    archive = osp.join(tmp, f'cifar-{fmt}.tar.gz')
+    (write_python_archive if fmt == 'python' else write_jpeg_archive)(
+        archive, images, **kwargs)
+    out = osp.join(tmp, f'cifar10-{fmt}')
+    prepare.prepare(archive, out, split_sizes=TINY_SPLITS)
+    return out
+
+
+@pytest.fixture(scope='session')
+def cifar_folder(tmp_path_factory):
+    """data/cifar10 in miniature: 10 classes x (12 train, 3 test) PNGs made
+    from the official archive format, with its splits.json."""
+    return prepare_tiny_cifar(str(tmp_path_factory.mktemp('cifar')))
+
+
 def tiny_run_cfg(cfg_path, work_dir, image_folder=None, iters=1,
-                 batch=2, val=False):
+                 batch=2, val=False, cifar_folder=None):
     """The config with tiny data and a few iterations; nothing else changed.
 
     Fashion-MNIST configs keep their real (embedded) data, cut to a few
-    images; others read ``image_folder`` through MMPretrain's CustomDataset.
+    images; CIFAR-10 configs (labelled ``ImageFolder``) read
+    ``cifar_folder``, your-own-images configs (unlabelled ``ImageFolder``)
+    ``image_folder``, both through their own dataset and pipeline; others
+    read ``image_folder`` through MMPretrain's CustomDataset.
     """
     cfg = Config.fromfile(cfg_path)
     for split in ('train', 'val', 'test'):
@@ -48,6 +142,10 @@ def tiny_run_cfg(cfg_path, work_dir, image_folder=None, iters=1,
         ds = loader.dataset
         if ds.type == 'LocalFashionMNIST':
             ds.data_root = FMNIST_ROOT
+            ds.indices = 2 * batch
+        elif ds.type == 'ImageFolder':
+            ds.data_root = cifar_folder if ds.get('with_label') \
+                else image_folder
             ds.indices = 2 * batch
         else:
             loader.dataset = dict(

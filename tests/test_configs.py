@@ -24,8 +24,9 @@ def test_there_are_configs():
 @pytest.mark.parametrize('cfg_path', CONFIGS,
                          ids=[osp.basename(p) for p in CONFIGS])
 def test_config_trains_one_iteration(cfg_path, tiny_cfg, image_folder,
-                                     tmp_path):
-    cfg = tiny_cfg(cfg_path, tmp_path, image_folder, iters=1, batch=2)
+                                     cifar_folder, tmp_path):
+    cfg = tiny_cfg(cfg_path, tmp_path, image_folder, iters=1, batch=2,
+                   cifar_folder=cifar_folder)
     runner = Runner.from_cfg(cfg)
     before = {k: v.clone() for k, v in runner.model.state_dict().items()}
     runner.train()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-shot set-up on a fresh machine: venv, pinned OpenMMLab stack (mmcv built
 # from source with its CPU ops), the embedded Fashion-MNIST dataset, and
-# finola_mm itself in editable mode. Safe to re-run: finished steps are skipped.
+# finola_mm itself in editable mode; CIFAR-10 when an archive is given
+# (FINOLA_CIFAR10_ARCHIVE) or found. Safe to re-run: finished steps are
+# skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -56,4 +58,27 @@ $PIP install -q --no-build-isolation --no-deps -e .
 "$VENV/bin/python" tools/data/make_demo_coco.py --out data/demo_coco >/dev/null
 "$VENV/bin/python" tools/data/make_demo_seg.py --out data/demo_seg --coco data/demo_coco >/dev/null
 log "demo sets ready in data/demo_coco and data/demo_seg"
+# 4. The fixed class-balanced train/val/probe splits of Fashion-MNIST
+#    (data/fashion_mnist/splits.json; kept when up to date).
+"$VENV/bin/python" tools/data/make_splits.py --data-root "$DATA_DIR"
+# 5. CIFAR-10 as an image folder (data/cifar10), from the archive in
+#    FINOLA_CIFAR10_ARCHIVE or the first one found next to the project: the
+#    shared JPEG export or the official cifar-10-python.tar.gz. None found is
+#    not an error: only the CIFAR-10 configs need it.
+CIFAR_OUT=${FINOLA_CIFAR10:-data/cifar10}
+CIFAR_CANDIDATES=(data/cifar10-jpeg.tar.gz data/cifar-10-python.tar.gz
+  ../shared/data/cifar10-jpeg.tar.gz ../cifar10-jpeg.tar.gz
+  ../cifar-10-python.tar.gz)
+CIFAR_ARCHIVE=${FINOLA_CIFAR10_ARCHIVE:-}
+if [ -z "$CIFAR_ARCHIVE" ]; then
+  for candidate in "${CIFAR_CANDIDATES[@]}"; do
+    [ -f "$candidate" ] && { CIFAR_ARCHIVE=$candidate; break; }
+  done
+fi
+if [ -n "$CIFAR_ARCHIVE" ]; then
+  log "CIFAR-10 from $CIFAR_ARCHIVE"
+  "$VENV/bin/python" tools/data/prepare_cifar10.py --archive "$CIFAR_ARCHIVE" --out "$CIFAR_OUT"
+else
+  log "CIFAR-10: no archive found (looked for FINOLA_CIFAR10_ARCHIVE and ${CIFAR_CANDIDATES[*]}); the CIFAR-10 configs need $CIFAR_OUT: rerun with FINOLA_CIFAR10_ARCHIVE=/path/to/cifar-10-python.tar.gz (or the JPEG export)"
+fi
 log "done"

@@ -1,19 +1,8 @@
-# MAE baseline (MMPretrain's MAE, unchanged) on the shared 32 px tiny ViT.
+# MAE baseline (MMPretrain's MAE, unchanged) on the shared 32 px tiny ViT,
+# Fashion-MNIST.
 _base_ = [
-    '../_base_/models/vit-tiny-p4_32px.py',
+    '../_base_/models/mae_vit-tiny-p4_32px.py',
     '../_base_/datasets/fashion_mnist_32px_mim.py',
     '../_base_/schedules/mim_adamw_cosine_1k.py',
     '../_base_/mim_runtime.py',
 ]
-model = dict(
-    type='MAE',
-    backbone=dict(type='MAEViT', mask_ratio=0.75),
-    neck=dict(type='MAEPretrainDecoder', num_patches=64, patch_size=4,
-              in_chans=3, embed_dim=128, decoder_embed_dim=128,
-              decoder_depth=2, decoder_num_heads=4, mlp_ratio=4.),
-    head=dict(type='MAEPretrainHead', norm_pix=True, patch_size=4,
-              loss=dict(type='PixelReconstructionLoss', criterion='L2')),
-    init_cfg=[
-        dict(type='Xavier', layer='Linear', distribution='uniform'),
-        dict(type='Constant', layer='LayerNorm', val=1.0, bias=0.0)
-    ])

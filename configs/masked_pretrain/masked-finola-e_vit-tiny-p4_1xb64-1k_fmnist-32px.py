@@ -1,21 +1,8 @@
-# Element-wise Masked FINOLA on the 32 px tiny ViT: the encoder sees only the
-# visible 25% of patches, pools them to q (M*C = 256), FINOLA regrows the
-# 8x8 latent map, the decoder reconstructs; loss on masked pixels.
+# Element-wise Masked FINOLA on the 32 px tiny ViT, Fashion-MNIST (75% of
+# the 4 px patches masked).
 _base_ = [
-    '../_base_/models/vit-tiny-p4_32px.py',
+    '../_base_/models/masked-finola-e_vit-tiny-p4_32px.py',
     '../_base_/datasets/fashion_mnist_32px_mim.py',
     '../_base_/schedules/mim_adamw_cosine_1k.py',
     '../_base_/mim_runtime.py',
 ]
-model = dict(
-    type='MaskedFINOLA',
-    backbone=dict(type='VisibleTokenViT', out_type='featmap',
-                  with_cls_token=False,
-                  mae_init=True),  # MAE's encoder init, sin-cos positions
-    neck=dict(type='FINOLANeck', in_channels=128, channels=256, num_paths=1,
-              latent_size=8, img_size=32, decoder_channels=(64, 32, 16),
-              decoder_cfg=dict(num_res_blocks=0),  # light, as MAE's
-              finola_cfg=dict(negative_steps='mirror', axis_order='yx')),
-    head=dict(type='PixelReconstructionHead', norm_pix=True, patch_size=4,
-              loss=dict(type='PixelReconstructionLoss', criterion='L2',
-                        channel=3)))

@@ -1,16 +1,8 @@
 # SimMIM baseline (MMPretrain's SimMIM algorithm, neck and head) on the
-# shared 32 px tiny ViT: masked patches become a learned mask token.
+# shared 32 px tiny ViT, Fashion-MNIST.
 _base_ = [
-    '../_base_/models/vit-tiny-p4_32px.py',
+    '../_base_/models/simmim_vit-tiny-p4_32px.py',
     '../_base_/datasets/fashion_mnist_32px_mim.py',
     '../_base_/schedules/mim_adamw_cosine_1k.py',
     '../_base_/mim_runtime.py',
 ]
-model = dict(
-    type='SimMIM',
-    backbone=dict(type='SimMIMViT', out_type='featmap', with_cls_token=False,
-                  mae_init=True),  # MAE's encoder init, sin-cos positions
-    neck=dict(type='SimMIMLinearDecoder', in_channels=128, encoder_stride=4),
-    head=dict(type='SimMIMHead', patch_size=4,
-              loss=dict(type='PixelReconstructionLoss', criterion='L1',
-                        channel=3)))

@@ -80,14 +80,44 @@ def knn_accuracy(train_feats: Tensor, train_labels: Tensor,
             'knn/top5': 100. * hit.any(1).float().mean().item()}
 
 
-def _eval_loader(cfg, test_mode: bool, indices) -> object:
-    """A deterministic loader over one split with the test pipeline."""
+def _eval_loader(cfg, test_mode: bool, indices, split=None) -> object:
+    """A deterministic loader over one split with the test pipeline.
+
+    Training images come from the train dataloader's dataset, cut to the
+    fixed split ``split`` (``finola_mm.datasets.splits``; None keeps the
+    config's), test images from the test dataloader's. ``indices`` (int N)
+    keeps the first N: a split's first N are class-balanced, and on the
+    test side the N are taken round-robin over classes too, so a class-
+    sorted folder is not cut to one class.
+    """
     loader = cfg.test_dataloader.copy()
-    dataset = dict(loader.dataset, test_mode=test_mode, indices=indices,
+    source = cfg.test_dataloader if test_mode else cfg.train_dataloader
+    dataset = dict(source.dataset,
                    pipeline=cfg.test_dataloader.dataset.pipeline)
+    if split is not None and not test_mode:
+        dataset['split'] = split
+    if test_mode and isinstance(indices, int):
+        indices = balanced_prefix(dataset, indices)
+    dataset['indices'] = indices
     loader.update(dataset=dataset, persistent_workers=False,
                   sampler=dict(type='DefaultSampler', shuffle=False))
     return Runner.build_dataloader(loader)
+
+
+def balanced_prefix(dataset_cfg: dict, num: int) -> list:
+    """Indices of ``num`` images of a dataset, taken round-robin over its
+    classes in dataset order (all of them if ``num`` >= its length)."""
+    from mmpretrain.registry import DATASETS
+
+    from finola_mm.datasets.splits import round_robin
+    listing = DATASETS.build(dict(dataset_cfg, pipeline=[], indices=None,
+                                  lazy_init=True))
+    listing.full_init()
+    labels = [int(listing.get_data_info(i)['gt_label'])
+              for i in range(len(listing))]
+    by_class = [[i for i, y in enumerate(labels) if y == c]
+                for c in sorted(set(labels))]
+    return round_robin(by_class)[:num]
 
 
 @torch.no_grad()
@@ -129,12 +159,16 @@ def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
 
 
 def frozen_features(cfg, train_indices=None, test_indices=None,
-                    progress: bool = False, recalibrate_bn_images: int = 0
-                    ) -> tuple:
+                    progress: bool = False, recalibrate_bn_images: int = 0,
+                    train_split: Optional[str] = 'probe') -> tuple:
     """((train feats, labels), (test feats, labels)) of the backbone of a
     classification ``cfg``, built with its ``init_cfg`` (Pretrained, or none
-    for the random-init control); both splits use the test pipeline. With
-    ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
+    for the random-init control); both use the test pipeline. The training
+    side is the fixed class-balanced ``train_split`` of the training images
+    (default ``probe``: 1,000 per class, disjoint from ``val``; None: the
+    config's own), cut to its first ``train_indices`` if an int; the test
+    side the test split, cut to ``test_indices`` (:func:`_eval_loader`).
+    With ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
     re-estimated on that many training images (:func:`recalibrate_bn`)."""
     from mmengine.registry import init_default_scope
     from finola_mm.utils import assert_backbone_fits, build_model
@@ -145,7 +179,7 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
     if isinstance(init, dict) and init.get('type') == 'Pretrained':
         assert_backbone_fits(model.backbone, init['checkpoint'],
                              init.get('prefix', ''))
-    train_loader = _eval_loader(cfg, False, train_indices)
+    train_loader = _eval_loader(cfg, False, train_indices, train_split)
     if recalibrate_bn_images:
         recalibrate_bn(model, train_loader, recalibrate_bn_images)
     train = extract_features(model, train_loader, progress)
@@ -155,10 +189,13 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
 
 
 def knn_eval(cfg, train_indices=None, test_indices=None, k: int = 20,
-             temperature: float = 0.07, progress: bool = False) -> dict:
-    """kNN accuracy of the backbone of a classification ``cfg``: the train
-    split is the memory bank and the test split is scored."""
-    train, test = frozen_features(cfg, train_indices, test_indices, progress)
+             temperature: float = 0.07, progress: bool = False,
+             train_split: Optional[str] = 'probe') -> dict:
+    """kNN accuracy of the backbone of a classification ``cfg``: the
+    ``train_split`` of the training images is the memory bank and the test
+    split is scored (:func:`frozen_features`)."""
+    train, test = frozen_features(cfg, train_indices, test_indices, progress,
+                                  train_split=train_split)
     result = knn_accuracy(*train, *test, k=k, temperature=temperature)
     result.update(num_train=len(train[0]), num_test=len(test[0]), k=k,
                   temperature=temperature)

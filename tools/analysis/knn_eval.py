@@ -2,8 +2,10 @@
 
 The config is a classification config (the linear-probe ones); its backbone
 is loaded from --pretrained (a pretraining or backbone-only checkpoint) or
-left random (the control). Train-split features (test pipeline) are the
-memory bank; the test split is scored with weighted kNN (k=20, T=0.07).
+left random (the control). Features (test pipeline) of the fixed
+class-balanced `probe` split of the training images are the memory bank
+(--train-split; finola_mm.datasets.splits); the test split is scored with
+weighted kNN (k=20, T=0.07).
 
     python tools/analysis/knn_eval.py \
         configs/benchmarks/linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py \
@@ -26,10 +28,15 @@ def main():
     parser.add_argument('config', help='classification config')
     parser.add_argument('--pretrained', help='checkpoint for the backbone '
                         "(keys under 'backbone.'); none = random init")
+    parser.add_argument('--train-split', default='probe',
+                        help='the split of the training images that is the '
+                        'memory bank (train, val, probe, lowshot, ...)')
     parser.add_argument('--num-train', type=int,
-                        help='first N training images (default: all)')
+                        help='first N images of that split (class-balanced; '
+                        'default: all)')
     parser.add_argument('--num-test', type=int,
-                        help='first N test images (default: all)')
+                        help='N test images, round-robin over classes '
+                        '(default: all)')
     parser.add_argument('--k', type=int, default=20)
     parser.add_argument('--temperature', type=float, default=0.07)
     parser.add_argument('--out', help='write the result as JSON here')
@@ -40,7 +47,8 @@ def main():
         cfg.model.backbone.init_cfg = dict(
             type='Pretrained', checkpoint=args.pretrained, prefix='backbone.')
     result = knn_eval(cfg, args.num_train, args.num_test, args.k,
-                      args.temperature, progress=True)
+                      args.temperature, progress=True,
+                      train_split=args.train_split)
     result.update(config=args.config, pretrained=args.pretrained)
     print(f"\nkNN top-1 {result['knn/top1']:.2f}  top-5 "
           f"{result['knn/top5']:.2f}  ({result['num_train']} train, "

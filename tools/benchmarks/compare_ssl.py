@@ -13,7 +13,8 @@ tokens, average-pooled), and scored by
   default), or the probe config itself through tools/train.py
   (``--probe config``: augmented, one encoder pass per image per step);
 - a low-shot linear probe: the same head on the first ``--lowshot-labels``
-  (1,000) training images only, where pretraining matters more;
+  (1,000) images of the probe split only (100 per class: the ``lowshot``
+  split), where pretraining matters more;
 - weighted kNN (k=20, T=0.07) on the same features;
 - fine-tuning with layer-wise LR decay (the fine-tune config, shortened to
   ``--finetune-iters``; ``--no-finetune`` skips it).
@@ -168,7 +169,8 @@ def parse_args():
     parser.add_argument('--lowshot-labels', type=int, default=1000,
                         metavar='N',
                         help='also train the feature probe on the first N '
-                        'training images only (a low-shot column; 0: off)')
+                        'images of the class-balanced probe split only (a '
+                        'low-shot column; 0: off)')
     parser.add_argument('--recalibrate-bn', type=int, default=0,
                         metavar='N',
                         help='re-estimate the frozen encoder\'s BatchNorm '
@@ -178,10 +180,13 @@ def parse_args():
                         '(Mobile-Former): it also changes the random-init '
                         'control (docs/evaluation.md)')
     parser.add_argument('--train-images', type=int,
-                        help='first N training images for the kNN bank and '
-                        'the feature probe (0 = all 60,000)')
+                        help='first N images of the fixed class-balanced '
+                        '`probe` split (1,000 per class, disjoint from '
+                        '`val`; finola_mm.datasets.splits) for the kNN bank '
+                        'and the feature probe (0 = all of it)')
     parser.add_argument('--test-images', type=int,
-                        help='first N test images scored (0 = all 10,000)')
+                        help='N test images scored, round-robin over classes '
+                        '(0 = all 10,000)')
     parser.add_argument('--no-finetune', dest='finetune',
                         action='store_false',
                         help='skip fine-tuning (the slowest evaluation)')
@@ -353,7 +358,8 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     result = dict(knn_accuracy(*train, *test),
                   feature_s=time.perf_counter() - start,
                   num_train=len(train[0]), num_test=len(test[0]),
-                  inputs_normalised=True, train_images=args.train_images,
+                  inputs_normalised=True, train_split='probe',
+                  train_images=args.train_images,
                   test_images=args.test_images,
                   probe_epochs=args.probe_epochs)
     if args.probe == 'features':
@@ -377,6 +383,7 @@ def frozen_is_current(args, result: dict) -> bool:
     same = all(result.get(k) == getattr(args, k) for k in
                ('train_images', 'test_images', 'probe_epochs'))
     return (result.get('inputs_normalised', False) and same
+            and result.get('train_split') == 'probe'  # not the first N
             and (args.probe != 'features' or 'linear/top1' in result)
             and (not args.lowshot_labels or
                  result.get('lowshot_labels') == min(args.lowshot_labels,

@@ -2,8 +2,10 @@
 depends on the number of labelled images the frozen-feature probe sees.
 
 Extracts frozen features once per encoder (the probe config's reading:
-final-normed tokens, average-pooled) for the first --train-images training
-images and the first --test-images test images, then trains the feature
+final-normed tokens, average-pooled) for the first --train-images images
+of the `train` split (the training images less `val`, stored round-robin
+over classes, so every prefix is class-balanced) and --test-images test
+images (round-robin over classes), then trains the feature
 linear probe (BN + linear, 30 epochs, as compare_ssl) and scores kNN on the
 first N of them for each N in --labels, and on --subsets random subsets of
 --subset-size labels. Prints a table and writes JSON.
@@ -50,7 +52,7 @@ def features(cfg_path: str, ckpt, seed: int, train: int, test: int):
         type='Pretrained', checkpoint=ckpt, prefix='backbone.') if ckpt \
         else None
     torch.manual_seed(seed)
-    return frozen_features(cfg, train, test)
+    return frozen_features(cfg, train, test, train_split='train')
 
 
 def scores(feats, idx, seed: int) -> tuple:

@@ -11,7 +11,9 @@ mask_generator = dict(type='PatchMaskGenerator', input_size=32,
 # as a tensor by default)
 train_pipeline = [{{_base_.resize}}, {{_base_.gray_to_rgb}}, {{_base_.flip}},
                   mask_generator, {{_base_.pack}}]
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+# Pretraining reads the `train` split: the training images less the
+# 5,000-image `val` split (finola_mm.datasets.splits), kept for choices.
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline, split='train'))
 # Pretraining has no validation loop; MaskedReconstructionVisHook draws
 # pictures from a kept training batch instead.
 val_dataloader = val_evaluator = None

@@ -1,6 +1,6 @@
 from .gray_to_rgb import GrayToRGB
-from .loading import CheckedLoadImageFromFile
+from .loading import CheckedLoadImageFromFile, LoadImageRGB
 from .masking import PatchMaskGenerator, QuadrantMaskGenerator
 
-__all__ = ['CheckedLoadImageFromFile', 'GrayToRGB', 'PatchMaskGenerator',
+__all__ = ['CheckedLoadImageFromFile', 'LoadImageRGB', 'GrayToRGB', 'PatchMaskGenerator',
            'QuadrantMaskGenerator']

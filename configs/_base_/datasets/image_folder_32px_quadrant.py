@@ -1,0 +1,9 @@
+# Your own images at 32 px for block-wise Masked FINOLA: one random visible
+# quadrant of the 8x8 patch grid (image_folder_32px_mim.py says the rest).
+_base_ = './image_folder_32px_mim.py'
+
+mask_generator = dict(type='QuadrantMaskGenerator', input_size=32,
+                      model_patch_size=4, quadrant='random')
+train_pipeline = [{{_base_.load}}, {{_base_.resized_crop}},
+                  {{_base_.flip}}, mask_generator, {{_base_.pack}}]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

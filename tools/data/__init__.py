@@ -1,0 +1,1 @@
+"""Data preparation: CIFAR-10, the fixed splits, the demo sets."""
