@@ -171,7 +171,8 @@ def default_of(cfg, key: str):
 
 def test_frozen_results_from_unnormalised_inputs_are_recomputed():
     """A cached frozen stage from before build_model (features of raw 0-255
-    pixels) is not read back; one with normalised inputs is."""
+    pixels), or from before the class-balanced probe split (the first N
+    training images), is not read back; a current one is."""
     import argparse
     tool = load_tool()
     args = argparse.Namespace(lowshot_labels=1000, probe='features',
@@ -179,10 +180,12 @@ def test_frozen_results_from_unnormalised_inputs_are_recomputed():
                               probe_epochs=30)
     current = {'num_train': 10000, 'lowshot_labels': 1000,
                'inputs_normalised': True, 'linear/top1': 80.0,
-               'train_images': 10000, 'test_images': 0, 'probe_epochs': 30}
+               'train_images': 10000, 'test_images': 0, 'probe_epochs': 30,
+               'train_split': 'probe'}
     assert tool.frozen_is_current(args, current)
-    stale = {k: v for k, v in current.items() if k != 'inputs_normalised'}
-    assert not tool.frozen_is_current(args, stale)
+    for old in ('inputs_normalised', 'train_split'):
+        stale = {k: v for k, v in current.items() if k != old}
+        assert not tool.frozen_is_current(args, stale)
     # another bank size, probe length or a missing feature probe: rerun
     for key, value in (('train_images', 5000), ('probe_epochs', 10)):
         assert not tool.frozen_is_current(args, dict(current, **{key: value}))

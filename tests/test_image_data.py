@@ -256,6 +256,9 @@ def test_own_images_of_any_size_and_mode_pretrain(tmp_path, tiny_cfg):
         runner = Runner.from_cfg(cfg)
         runner.train()
     assert runner.iter == 1
+    knn = next(h for h in runner.hooks if type(h).__name__ ==
+               'OnlineKNNHook')
+    assert not knn.enabled   # no labels: it says so and scores nothing
     batch = next(iter(runner.train_dataloader))
     assert all(tuple(x.shape) == (3, 32, 32) for x in batch['inputs'])
 

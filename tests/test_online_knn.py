@@ -79,9 +79,9 @@ def test_it_is_on_in_every_32px_pretraining_config():
     import glob
 
     from mmengine.config import Config
-    paths = glob.glob(osp.join(ROOT, 'configs/masked_pretrain',
-                               '*_1xb64-1k_fmnist-32px.py'))
-    assert len(paths) == 7
+    paths = [p for data in ('fmnist', 'cifar10') for p in glob.glob(
+        osp.join(ROOT, 'configs/masked_pretrain', f'*_{data}-32px.py'))]
+    assert len(paths) == 13
     for path in paths:
         hooks = Config.fromfile(path).custom_hooks
         assert [h for h in hooks if h['type'] == 'OnlineKNNHook'], path

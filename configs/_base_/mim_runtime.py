@@ -1,7 +1,8 @@
 # Runtime for masked pretraining: the default runtime with masked-input /
 # prediction / original pictures every checkpoint interval, and kNN top-1
-# of the encoder (2,000 labelled training images as the bank, 1,000 test
-# images scored) logged beside the loss every 500 iterations.
+# of the encoder (the `online_bank` split, 2,000 labelled training images,
+# as the bank; 1,000 `val_query` validation images scored; never the test
+# images) logged beside the loss every 500 iterations.
 _base_ = './default_runtime.py'
 
 custom_hooks = [

@@ -377,7 +377,9 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
 def frozen_is_current(args, result: dict) -> bool:
     """A cached frozen stage is rerun if it is from before the features
     were taken of normalised inputs (until 2026-12-01 they were of raw
-    0-255 pixels: ``finola_mm.utils.build_model``), was made with other
+    0-255 pixels: ``finola_mm.utils.build_model``) or of the class-balanced
+    ``probe`` split (until 2026-12-03 the first N training images), was
+    made with other
     image counts or probe epochs, lacks the feature probe asked for, or is
     from before the low-shot probe."""
     same = all(result.get(k) == getattr(args, k) for k in
