@@ -61,8 +61,9 @@ def grow_line(seed: Tensor, step: Tensor, step_neg: Optional[Tensor],
 
     'reference' is the autograd loop below; 'torch' and 'triton' are the
     same maths as one autograd Function that saves only the line
-    (:mod:`finola_mm.ops.finola_line`); 'auto' picks 'triton' on CUDA and
-    'torch' elsewhere.
+    (:mod:`finola_mm.ops.finola_line`); 'auto' picks 'triton' on CUDA
+    (falling back to 'torch', with one warning, if the kernel fails to
+    compile or launch) and 'torch' elsewhere.
     """
     impl = resolve_impl(impl, seed.device)
     if impl == 'reference':
@@ -346,6 +347,7 @@ class FINOLA(nn.Module):
             of :func:`grow_line_reference`), 'torch' (one autograd Function
             that saves only the grown map), 'triton' (the same Function with
             one kernel for all steps; CUDA) or 'auto' ('triton' on CUDA,
+            falling back to 'torch' with one warning if the kernel fails;
             else 'torch'). Same maths, same parameters. Defaults to 'auto'.
     """
 

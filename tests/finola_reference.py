@@ -158,6 +158,11 @@ GROW_CASES = list(itertools.product(
     [(1, 1), (1, 4), (4, 4), (5, 3)], [1, 2], ['yx', 'xy'], [False, True]))
 QUADRANT_CASES = list(itertools.product(
     [(0, 0), (0, 1), (1, 0), (1, 1)], ['xy', 'yx'], [False, True]))
+# C wider than one kernel tile (64 channels): 2 and 3 tiles per row
+MULTI_TILE_GROW_CASES = [((4, 3), 1, 'yx', False, 70),
+                         ((3, 4), 2, 'xy', True, 130)]
+MULTI_TILE_QUADRANT_CASES = [((1, 1), 'xy', True, 70),
+                             ((0, 1), 'yx', False, 130)]
 
 
 def gradcheck_grow(impl, H, W, order, separate, M=2, C=3):
@@ -184,11 +189,19 @@ def main(impl):
     for visible, order, separate in QUADRANT_CASES:
         errs = quadrant_case(impl, visible, order, separate)
         worst = [max(worst[0], errs[0]), max(worst[1], *errs[1:])]
+    for (H, W), M, order, separate, C in MULTI_TILE_GROW_CASES:
+        errs = grow_case(impl, H, W, M, order, separate, C=C)
+        worst = [max(worst[0], errs[0]), max(worst[1], *errs[1:])]
+    for visible, order, separate, C in MULTI_TILE_QUADRANT_CASES:
+        errs = quadrant_case(impl, visible, order, separate, C=C)
+        worst = [max(worst[0], errs[0]), max(worst[1], *errs[1:])]
     assert gradcheck_grow(impl, 4, 3, 'xy', True)
     assert gradcheck_grow(impl, 3, 4, 'yx', False)
     assert gradcheck_quadrants(impl, (1, 0), 'xy', True)
+    multi = len(MULTI_TILE_GROW_CASES) + len(MULTI_TILE_QUADRANT_CASES)
     print(f'{impl}: {len(GROW_CASES)} grow + {len(QUADRANT_CASES)} quadrant '
-          f'cases and 3 gradchecks pass; worst map error {worst[0]:.1e}, '
+          f'cases, {multi} multi-tile cases (C = 70, 130) and 3 gradchecks '
+          f'pass; worst map error {worst[0]:.1e}, '
           f'worst grad error {worst[1]:.1e}')
 
 

@@ -49,7 +49,8 @@ def test_triton_kernels_match_reference_under_the_interpreter():
         [sys.executable, os.path.join(ROOT, 'tests', 'finola_reference.py'),
          'triton'], env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
-    assert 'triton: 32 grow + 16 quadrant cases' in run.stdout
+    assert 'triton: 32 grow + 16 quadrant cases, 4 multi-tile cases' in \
+        run.stdout
 
 
 def saved_for_backward(fn):
@@ -131,3 +132,55 @@ def test_triton_on_cpu_tensors_says_what_to_use():
     with pytest.raises(RuntimeError, match=r"impl='torch'"):
         finola_grow(torch.randn(2, 4), torch.eye(4), torch.eye(4), 3, 3,
                     impl='triton')
+
+
+def test_auto_falls_back_to_torch_with_one_warning_if_the_kernel_fails(
+        monkeypatch):
+    """impl='auto' on CUDA runs Triton; a kernel that fails to compile or
+    launch (forced here) warns once, the PyTorch path gives the same line
+    and gradients, and 'auto' picks 'torch' from then on. An explicit
+    impl='triton' raises."""
+    import warnings
+
+    from finola_mm.ops import finola_line, finola_line_triton
+    from finola_mm.ops.finola_line import AUTO_TRITON, FINOLALineFunction
+
+    def broken(*args):
+        raise RuntimeError('forced: PTX compile failed')
+
+    monkeypatch.setattr(finola_line_triton, 'triton_available', lambda: True)
+    monkeypatch.setattr(finola_line, 'triton_failure', None)
+    cuda = torch.device('cuda')     # resolve_impl reads only its type
+    assert resolve_impl('auto', cuda) == AUTO_TRITON
+    gen = torch.Generator().manual_seed(0)
+    seed = torch.randn(3, 6, generator=gen)
+    step = torch.randn(6, 6, generator=gen) * 0.2
+
+    def line_and_grads(impl):
+        s, m = seed.clone().requires_grad_(), step.clone().requires_grad_()
+        out = FINOLALineFunction.apply(s, m, None, 2, 3, 1e-6, impl)
+        out.pow(2).sum().backward()
+        return out.detach(), s.grad, m.grad
+
+    want = line_and_grads('torch')
+    # the backward kernel fails (forward ran): same gradients, one warning
+    monkeypatch.setattr(finola_line_triton, 'triton_forward',
+                        finola_line.torch_forward)
+    monkeypatch.setattr(finola_line_triton, 'triton_backward', broken)
+    with pytest.warns(UserWarning, match=r"(?s)impl='auto'.*forced: PTX "
+                      r"compile failed.*impl='torch'"):
+        got = line_and_grads(AUTO_TRITON)
+    for a, b in zip(got, want):
+        torch.testing.assert_close(a, b)
+    assert resolve_impl('auto', cuda) == 'torch'      # from now on
+    # the forward kernel fails
+    monkeypatch.setattr(finola_line, 'triton_failure', None)
+    monkeypatch.setattr(finola_line_triton, 'triton_forward', broken)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        got = line_and_grads(AUTO_TRITON)
+    assert len(caught) == 1 and 'forced' in str(caught[0].message)
+    for a, b in zip(got, want):
+        torch.testing.assert_close(a, b)
+    with pytest.raises(RuntimeError, match='forced'):
+        line_and_grads('triton')

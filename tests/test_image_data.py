@@ -299,3 +299,25 @@ def test_frozen_test_subset_is_class_balanced_on_a_sorted_folder(
     assert sorted(test.dataset.get_gt_labels().tolist()) == list(range(10))
     probe = _eval_loader(cfg, False, 20, 'probe')
     assert (np.bincount(probe.dataset.get_gt_labels()) == 2).all()
+
+
+def test_a_choice_scores_validation_and_never_reads_test(cifar_folder,
+                                                        tmp_path):
+    """knn_eval --query-split val: the probe split is the bank, `val` is
+    scored, and the test images may as well not exist."""
+    from mmengine.config import Config
+
+    from finola_mm.evaluation import frozen_features
+    from tools.analysis.knn_eval import score_validation_instead
+    no_test = tmp_path / 'cifar'
+    shutil.copytree(cifar_folder, no_test, ignore=shutil.ignore_patterns(
+        'test'))
+    cfg = Config.fromfile(osp.join(
+        ROOT, 'configs/benchmarks/'
+        'linear-probe_vit-tiny-p4_1xb256-500it_cifar10-32px.py'))
+    cfg.train_dataloader.dataset.data_root = str(no_test)
+    cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
+    score_validation_instead(cfg)
+    (bank, bank_labels), (val, val_labels) = frozen_features(cfg)
+    assert len(bank) == 40 and len(val) == 20   # 4 and 2 per class
+    assert (np.bincount(val_labels.numpy()) == 2).all()

@@ -1,8 +1,8 @@
-"""MMPretrain's own tools/visualization/vis_tsne.py on our probe config with
-a pretraining checkpoint, through tools/visualization/vis_tsne.py (which runs
-it unchanged, with a shim for scikit-learn's renamed TSNE argument). It once
-failed on Fashion-MNIST labels that were 0-d arrays, which its per-class
-counter cannot hash."""
+"""MMPretrain's own tools/visualization/vis_tsne.py (run from the installed
+package, no shim) on our probe config with a pretraining checkpoint. It
+once failed on Fashion-MNIST labels that were 0-d arrays, which its
+per-class counter cannot hash, and on scikit-learn 1.7, which removed the
+TSNE(n_iter=...) it passes (requirements.txt pins 1.6.1)."""
 import glob
 import os
 import os.path as osp
@@ -28,7 +28,9 @@ def test_mmpretrain_vis_tsne_runs_on_our_probe_config(tmp_path):
     model = MODELS.build(Config.fromfile(PRETRAIN).model)
     ckpt = str(tmp_path / 'pretrain.pth')
     torch.save({'state_dict': model.state_dict()}, ckpt)
-    tool = osp.join(ROOT, 'tools', 'visualization', 'vis_tsne.py')
+    import mmpretrain
+    tool = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
+                    'visualization', 'vis_tsne.py')
     run = subprocess.run(
         [sys.executable, tool, PROBE, '--checkpoint', ckpt, '--work-dir',
          str(tmp_path / 'tsne'), '--max-num-class', '3',

@@ -16,8 +16,12 @@ all steps::
 ``impl`` picks who runs the steps: 'torch' (any device: one fused layer
 norm and, under the mirror, one matmul a step for both directions) or
 'triton' (one kernel for all forward steps and one for the backward walk;
-CUDA, or the CPU under TRITON_INTERPRET=1). See docs/fast_finola.md.
+CUDA, or the CPU under TRITON_INTERPRET=1). 'auto' picks 'triton' on
+CUDA, and if its kernel then fails to compile or launch it warns once and
+runs 'torch' from then on (an explicit 'triton' raises instead). See
+docs/fast_finola.md.
 """
+import warnings
 from typing import Optional
 
 import torch
@@ -25,11 +29,18 @@ import torch.nn.functional as F
 from torch import Tensor
 
 IMPLS = ('auto', 'reference', 'torch', 'triton')
+# what resolve_impl('auto') gives on CUDA: Triton, with the PyTorch path as
+# the fallback if the kernel fails
+AUTO_TRITON = 'auto:triton'
+# the error that made 'auto' give up on Triton in this process, if any
+triton_failure: Optional[BaseException] = None
 
 
 def resolve_impl(impl: str, device: torch.device,
                  short_chains: bool = False) -> str:
-    """'auto' -> 'triton' on CUDA when Triton imports, else 'torch'.
+    """'auto' -> Triton on CUDA when Triton imports (as :data:`AUTO_TRITON`,
+    falling back to 'torch' if the kernel fails; after one failure, 'torch'
+    straight away), else 'torch'.
 
     ``short_chains`` (block-wise quadrant completion): on the CPU 'auto'
     keeps the autograd loop there, which measured faster for its few short
@@ -39,10 +50,10 @@ def resolve_impl(impl: str, device: torch.device,
         raise ValueError(f'FINOLA impl must be one of {IMPLS}, got {impl!r}.')
     if impl != 'auto':
         return impl
-    if device.type == 'cuda':
+    if device.type == 'cuda' and triton_failure is None:
         from .finola_line_triton import triton_available
         if triton_available():
-            return 'triton'
+            return AUTO_TRITON
     return 'reference' if short_chains else 'torch'
 
 
@@ -171,6 +182,28 @@ def compute_dtype(seed: Tensor) -> torch.dtype:
     return seed.dtype
 
 
+def run_impl(impl: str, part: str, *args) -> tuple:
+    """(result, impl that ran) of the forward or backward ``part`` under
+    ``impl``; under :data:`AUTO_TRITON` a kernel that fails to compile or
+    launch is reported once and the PyTorch path runs instead."""
+    global triton_failure
+    if impl in ('triton', AUTO_TRITON):
+        try:
+            from . import finola_line_triton
+            return getattr(finola_line_triton, f'triton_{part}')(*args), impl
+        except Exception as err:  # a compile or launch error, any type
+            if impl == 'triton':
+                raise
+            triton_failure = err
+            warnings.warn(
+                f"FINOLA impl='auto': the Triton kernel failed "
+                f"({type(err).__name__}: {err}); running the PyTorch path "
+                f"(impl='torch') from now on. Set impl='torch' to silence "
+                f"this, or impl='triton' to see the error raised.")
+    fn = torch_forward if part == 'forward' else torch_backward
+    return fn(*args), 'torch'
+
+
 class FINOLALineFunction(torch.autograd.Function):
     """seed (R, C) -> line (R, n_neg + 1 + n_pos, C); saves only the line.
 
@@ -183,11 +216,8 @@ class FINOLALineFunction(torch.autograd.Function):
         seed, step_c = seed.to(dtype), step.to(dtype)
         neg_c = None if step_neg is None else step_neg.to(dtype)
         with torch.autocast(seed.device.type, enabled=False):
-            if impl == 'triton':
-                from .finola_line_triton import triton_forward
-                line = triton_forward(seed, step_c, neg_c, n_pos, n_neg, eps)
-            else:
-                line = torch_forward(seed, step_c, neg_c, n_pos, n_neg, eps)
+            line, impl = run_impl(impl, 'forward', seed, step_c, neg_c,
+                                  n_pos, n_neg, eps)
         ctx.save_for_backward(line, step, step_neg)
         ctx.setup = (n_pos, n_neg, eps, impl, seed.dtype)
         return line
@@ -200,13 +230,9 @@ class FINOLALineFunction(torch.autograd.Function):
         neg_c = None if step_neg is None else step_neg.to(line.dtype)
         with torch.autocast(line.device.type, enabled=False):
             grad = grad.to(line.dtype).contiguous()
-            if impl == 'triton':
-                from .finola_line_triton import triton_backward
-                backward = triton_backward
-            else:
-                backward = torch_backward
-            d_seed, d_step, d_neg = backward(line, grad, step_c, neg_c,
-                                             n_pos, n_neg, eps)
+            (d_seed, d_step, d_neg), _ = run_impl(
+                impl, 'backward', line, grad, step_c, neg_c, n_pos, n_neg,
+                eps)
         return (d_seed.to(seed_dtype), d_step.to(step.dtype),
                 None if d_neg is None else d_neg.to(step_neg.dtype), None,
                 None, None, None)

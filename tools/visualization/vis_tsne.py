@@ -1,31 +1,20 @@
-"""MMPretrain's ``tools/visualization/vis_tsne.py``, run unchanged, with one
-shim: scikit-learn 1.7 renamed ``TSNE(n_iter=...)`` to ``max_iter``, and that
-tool still passes ``n_iter``. Same arguments as the tool::
+"""MMPretrain's ``tools/visualization/vis_tsne.py``, run unchanged from the
+installed package (it ships under ``mmpretrain/.mim/tools``). Same
+arguments as the tool::
 
     python tools/visualization/vis_tsne.py \\
         configs/benchmarks/linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py \\
         --checkpoint work_dirs/<pretraining run>/iter_1000.pth
 
-(Its other failure, on our Fashion-MNIST labels, is fixed in the dataset:
-labels are ints, which the tool's per-class counter can hash.)
+It needs scikit-learn < 1.7 (it passes ``TSNE(n_iter=...)``, which 1.7
+removed): requirements.txt pins 1.6.1. Our Fashion-MNIST labels are ints,
+which the tool's per-class counter can hash.
 """
-import inspect
 import os.path as osp
 import runpy
 import sys
 
 import mmpretrain
-from sklearn import manifold
-
-if 'n_iter' not in inspect.signature(manifold.TSNE).parameters:
-    _TSNE = manifold.TSNE
-
-    def tsne_accepting_n_iter(*args, n_iter=None, **kwargs):
-        if n_iter is not None:
-            kwargs.setdefault('max_iter', n_iter)
-        return _TSNE(*args, **kwargs)
-
-    manifold.TSNE = tsne_accepting_n_iter
 
 TOOL = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
                 'visualization', 'vis_tsne.py')

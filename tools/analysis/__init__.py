@@ -1,0 +1,1 @@
+"""Analysis tools (kNN, wave analysis); importable as modules."""
