@@ -105,7 +105,7 @@ def test_frozen_features_normalise_inputs_as_training_does():
     model.init_weights()
     model.eval()
     from finola_mm.evaluation.knn import _eval_loader
-    data = next(iter(_eval_loader(cfg, False, 4)))   # the same 4 images
+    data = next(iter(_eval_loader(cfg, False, 4, 'probe')))  # the same 4
     mean = torch.tensor(cfg.data_preprocessor.mean).view(1, 3, 1, 1)
     std = torch.tensor(cfg.data_preprocessor.std).view(1, 3, 1, 1)
     pixels = torch.as_tensor(data['inputs']).float()   # collated: (N, 3, H, W)

@@ -128,6 +128,11 @@ def test_prepare_is_rerunnable_and_refuses_another_archive(tmp_path):
         prepare_cifar10.prepare(str(tmp_path / 'other.tar.gz'), out)
     with pytest.raises(SystemExit, match='no such file'):
         prepare_cifar10.prepare(str(tmp_path / 'missing.tar.gz'), out)
+    mine = tmp_path / 'my_data'
+    (mine / 'keep').mkdir(parents=True)
+    with pytest.raises(SystemExit, match='not made by this tool'):
+        prepare_cifar10.prepare(str(tmp_path / 'other.tar.gz'), str(mine))
+    assert (mine / 'keep').is_dir()            # nothing of theirs removed
 
 
 def test_prepare_skips_and_names_an_undecodable_image_but_refuses_many(

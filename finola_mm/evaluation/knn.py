@@ -4,6 +4,7 @@ Weighted kNN as in Wu et al. 2018 and DINO: cosine similarity of L2-normed
 features, the k most similar training images vote for their class with
 weight exp(similarity / T).
 """
+import copy
 from typing import Optional
 
 import torch
@@ -90,17 +91,20 @@ def _eval_loader(cfg, test_mode: bool, indices, split=None) -> object:
     test side the N are taken round-robin over classes too, so a class-
     sorted folder is not cut to one class.
     """
-    loader = cfg.test_dataloader.copy()
+    # deep copies: ConfigDict.update merges into nested dicts in place, so a
+    # shallow copy would write the training split into cfg's test dataset
+    loader = copy.deepcopy(cfg.test_dataloader)
     source = cfg.test_dataloader if test_mode else cfg.train_dataloader
-    dataset = dict(source.dataset,
-                   pipeline=cfg.test_dataloader.dataset.pipeline)
+    dataset = dict(copy.deepcopy(source.dataset),
+                   pipeline=copy.deepcopy(cfg.test_dataloader.dataset.pipeline))
     if split is not None and not test_mode:
         dataset['split'] = split
     if test_mode and isinstance(indices, int):
         indices = balanced_prefix(dataset, indices)
     dataset['indices'] = indices
-    loader.update(dataset=dataset, persistent_workers=False,
-                  sampler=dict(type='DefaultSampler', shuffle=False))
+    loader['dataset'] = dataset
+    loader['sampler'] = dict(type='DefaultSampler', shuffle=False)
+    loader['persistent_workers'] = False
     return Runner.build_dataloader(loader)
 
 

@@ -42,11 +42,8 @@ IMAGE_ENDINGS = ('.jpg', '.jpeg', '.png')
 
 
 def sha256(path: str) -> str:
-    digest = hashlib.sha256()
     with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, 'sha256').hexdigest()
 
 
 def archive_format(tar: tarfile.TarFile) -> str:
@@ -146,6 +143,10 @@ def prepare(archive: str, out: str, max_unreadable: float = 0.01,
         raise SystemExit(f'{out} was prepared from another archive '
                          f'({done.get("archive")}); delete it or pass '
                          f'--force to replace it.')
+    if osp.isdir(out) and os.listdir(out) and not force:
+        raise SystemExit(f'{out} exists and was not made by this tool (no '
+                         f'prepare_cifar10.json); choose another --out, or '
+                         f'pass --force to replace it.')
     start = time.perf_counter()
     tmp = out.rstrip('/') + '.partial'
     shutil.rmtree(tmp, ignore_errors=True)
