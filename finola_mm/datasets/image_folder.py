@@ -152,4 +152,5 @@ class ImageFolder(CustomDataset):
                       f'{len(data_list)} in {osp.normpath(self.img_prefix)}:'
                       f'\n{listing}'
                       f'{more}')
-        return [d for d in data_list if d['img_path'] not in self.skipped]
+        skipped = set(self.skipped)
+        return [d for d in data_list if d['img_path'] not in skipped]

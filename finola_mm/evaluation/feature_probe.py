@@ -49,3 +49,28 @@ def train_linear_probe(train_feats: Tensor, train_labels: Tensor,
     hit = topk == test_labels[:, None]
     return {'linear/top1': 100. * hit[:, 0].float().mean().item(),
             'linear/top5': 100. * hit.any(1).float().mean().item()}
+
+
+def frozen_readout(train: tuple, test: tuple, linear: bool = True,
+                   lowshot_labels: int = 0, epochs: int = 30, seed: int = 0,
+                   k: int = 20, temperature: float = 0.07) -> dict:
+    """The frozen read-out of cached features, as compare_ssl reports it:
+    weighted kNN, the feature linear probe (``linear``), and the same probe
+    on the first ``lowshot_labels`` training features only (0: off; on a
+    class-balanced split its first N are class-balanced too).
+
+    Args:
+        train, test (tuple): (features (N, D), labels (N,)) each.
+    """
+    from .knn import knn_accuracy
+    result = knn_accuracy(*train, *test, k=k, temperature=temperature)
+    if linear:
+        result.update(train_linear_probe(*train, *test, epochs=epochs,
+                                         seed=seed))
+    if lowshot_labels:
+        n = lowshot_labels
+        result['lowshot/top1'] = train_linear_probe(
+            train[0][:n], train[1][:n], *test, epochs=epochs,
+            seed=seed)['linear/top1']
+        result['lowshot_labels'] = min(n, len(train[0]))
+    return result

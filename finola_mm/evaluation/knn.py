@@ -91,12 +91,12 @@ def _eval_loader(cfg, test_mode: bool, indices, split=None) -> object:
     test side the N are taken round-robin over classes too, so a class-
     sorted folder is not cut to one class.
     """
-    # deep copies: ConfigDict.update merges into nested dicts in place, so a
-    # shallow copy would write the training split into cfg's test dataset
+    # a deep copy: ConfigDict.update merges into nested dicts in place, so a
+    # shallow one would write the training split into cfg's test dataset
     loader = copy.deepcopy(cfg.test_dataloader)
-    source = cfg.test_dataloader if test_mode else cfg.train_dataloader
-    dataset = dict(copy.deepcopy(source.dataset),
-                   pipeline=copy.deepcopy(cfg.test_dataloader.dataset.pipeline))
+    dataset = loader.dataset if test_mode else dict(
+        copy.deepcopy(cfg.train_dataloader.dataset),
+        pipeline=loader.dataset.pipeline)
     if split is not None and not test_mode:
         dataset['split'] = split
     if test_mode and isinstance(indices, int):

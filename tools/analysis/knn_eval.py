@@ -25,8 +25,7 @@ from mmengine.config import Config
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
-from finola_mm.evaluation import (frozen_features, knn_accuracy,  # noqa: E402
-                                  train_linear_probe)
+from finola_mm.evaluation import frozen_features, frozen_readout  # noqa: E402
 
 
 def score_validation_instead(cfg) -> None:
@@ -73,20 +72,18 @@ def main():
     train, query = frozen_features(cfg, args.num_train, args.num_test,
                                    progress=True,
                                    train_split=args.train_split)
-    result = dict(knn_accuracy(*train, *query, k=args.k,
-                               temperature=args.temperature),
+    result = dict(frozen_readout(train, query, args.linear,
+                                 args.lowshot_labels if args.linear else 0,
+                                 seed=args.seed, k=args.k,
+                                 temperature=args.temperature),
                   num_train=len(train[0]), num_query=len(query[0]),
                   train_split=args.train_split, query_split=args.query_split,
                   k=args.k, temperature=args.temperature)
     line = (f"\nkNN top-1 {result['knn/top1']:.2f}  top-5 "
             f"{result['knn/top5']:.2f}")
     if args.linear:
-        result.update(train_linear_probe(*train, *query, seed=args.seed))
-        n = args.lowshot_labels
-        result['lowshot/top1'] = train_linear_probe(
-            train[0][:n], train[1][:n], *query, seed=args.seed)['linear/top1']
         line += (f"  linear top-1 {result['linear/top1']:.2f}  "
-                 f"{min(n, len(train[0]))}-label linear top-1 "
+                 f"{result['lowshot_labels']}-label linear top-1 "
                  f"{result['lowshot/top1']:.2f}")
     result.update(config=args.config, pretrained=args.pretrained)
     print(f"{line}  ({result['num_train']} {args.train_split} / "

@@ -340,8 +340,7 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     """kNN and (feature) linear probe of the frozen encoder in ``ckpt``."""
     from mmengine.config import Config
 
-    from finola_mm.evaluation import (frozen_features, knn_accuracy,
-                                      train_linear_probe)
+    from finola_mm.evaluation import frozen_features, frozen_readout
     cfg = Config.fromfile(osp.join(ROOT, 'configs/benchmarks',
                                    ENCODERS[args.encoder]['probe']))
     cfg.model.backbone.init_cfg = dict(
@@ -355,22 +354,16 @@ def frozen_eval(args, ckpt: str, seed: int) -> dict:
     train, test = frozen_features(cfg, args.train_images or None,
                                   args.test_images or None,
                                   recalibrate_bn_images=args.recalibrate_bn)
-    result = dict(knn_accuracy(*train, *test),
-                  feature_s=time.perf_counter() - start,
+    feature_s = time.perf_counter() - start
+    result = dict(frozen_readout(train, test, args.probe == 'features',
+                                 args.lowshot_labels, args.probe_epochs,
+                                 seed),
+                  feature_s=feature_s,
                   num_train=len(train[0]), num_test=len(test[0]),
                   inputs_normalised=True, train_split='probe',
                   train_images=args.train_images,
                   test_images=args.test_images,
                   probe_epochs=args.probe_epochs)
-    if args.probe == 'features':
-        result.update(train_linear_probe(*train, *test,
-                                         epochs=args.probe_epochs, seed=seed))
-    if args.lowshot_labels:
-        n = args.lowshot_labels
-        lowshot = train_linear_probe(train[0][:n], train[1][:n], *test,
-                                     epochs=args.probe_epochs, seed=seed)
-        result.update({'lowshot/top1': lowshot['linear/top1'],
-                       'lowshot_labels': min(n, len(train[0]))})
     return result
 
 

@@ -38,9 +38,7 @@ val_dataloader = dict(
     collate_fn=dict(type='default_collate'),
     dataset=dict(type=dataset_type, data_root=data_root, data_prefix='train',
                  with_label=True, split='val', pipeline=test_pipeline))
-test_dataloader = dict(
-    val_dataloader,
-    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='test',
-                 with_label=True, pipeline=test_pipeline))
+test_dataloader = dict(val_dataloader, dataset=dict(
+    val_dataloader['dataset'], data_prefix='test', split=None))
 val_evaluator = dict(type='PSNR')
 test_evaluator = val_evaluator

@@ -25,9 +25,10 @@ class OnlineKNNHook(Hook):
     classes), through the config's ``test_pipeline`` (no masks, no flips),
     read once before training. With unlabelled data (an ``ImageFolder``
     with ``with_label=False``, e.g. your own images) it logs one warning
-    and scores nothing. The backbone runs its plain forward (``mask=None``) in eval
-    mode under ``no_grad``, and the global RNG state is restored after, so
-    training is bit-for-bit the same with the hook as without it.
+    and scores nothing. The backbone runs its plain forward
+    (``mask=None``) in eval mode under ``no_grad``, and the global RNG
+    state is restored after, so training is bit-for-bit the same with the
+    hook as without it.
 
     Args:
         interval (int): iterations between scores (and after the last).
