@@ -42,11 +42,7 @@ def test_plain_autoencoder_code_has_the_bottleneck_size():
 
 
 def test_psnr_vs_c_gives_no_trend_verdict_from_one_value_of_c():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'psnr_vs_c', f'{ROOT}/tools/benchmarks/psnr_vs_c.py')
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    from tools.benchmarks import psnr_vs_c as bench
     assert bench.trend([22.0]) == (None, None)
     assert bench.trend([20.0, 21.0, 23.5]) == (True, 3.5)
     rising, gain = bench.trend([20.0, 22.0, 21.0])

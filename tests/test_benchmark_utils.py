@@ -1,10 +1,10 @@
-"""finola_mm.utils.benchmark: the helpers every benchmark shares."""
+"""tools.benchmarks.engine: what every benchmark shares."""
 import json
 
 import pytest
 from mmengine.config import Config
 
-from finola_mm.utils import benchmark as bm
+from tools.benchmarks import engine as bm
 
 
 def schedule_cfg(max_iters=1000, warmup=50):
@@ -96,7 +96,7 @@ def test_config_stage_removes_an_outdated_runs_checkpoints(tmp_path):
 
 def test_progress_eta_ignores_cached_stages(capsys, monkeypatch):
     clock = iter([0., 0., 60., 120.])
-    monkeypatch.setattr(bm.time, 'perf_counter', lambda: next(clock))
+    monkeypatch.setattr(bm.stages.time, 'perf_counter', lambda: next(clock))
     progress = bm.Progress(4)
     progress.step('read back', cached=True)     # at 0 s
     progress.step('ran', cached=False)          # at 60 s: 1 run, 2 left

@@ -1,6 +1,5 @@
 """The one-command comparison runs end to end (smoke mode) and reports every
 method against the random-init control."""
-import importlib.util
 import json
 import os.path as osp
 import subprocess
@@ -16,10 +15,8 @@ CONTROLS = METHODS[:2]
 
 def load_tool():
     """The script as a module, for its functions."""
-    spec = importlib.util.spec_from_file_location('compare_ssl', SCRIPT)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
+    from tools.benchmarks import compare_ssl
+    return compare_ssl
 
 
 def test_compare_ssl_smoke_reports_every_method(tmp_path):
@@ -124,7 +121,7 @@ def test_every_ablation_variant_changes_what_it_names():
     intended field (the mask ratio on the patch mask generator, not on
     another pipeline step)."""
     tool = load_tool()
-    from finola_mm.utils.benchmark import PRETRAIN_METHODS, pretrain_config
+    from tools.benchmarks.engine import PRETRAIN_METHODS, pretrain_config
     for text in tool.ABLATIONS:
         name, method, options = tool.parse_variant(
             text, PRETRAIN_METHODS['vit-tiny-p4'])

@@ -66,11 +66,7 @@ def test_every_config_inherits_the_guards_by_key(cfg_path):
 
 
 def test_a_guard_is_switched_off_by_key():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', osp.join(ROOT, 'tools', 'train.py'))
-    train_tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train_tool)
+    from tools import train as train_tool
     from mmengine.config import Config
     cfg = Config.fromfile(ALL_CONFIGS[0])
     cfg.merge_from_dict({'default_hooks.non_finite_guard': None,

@@ -16,7 +16,7 @@ from pycocotools.cocoeval import COCOeval
 
 from conftest import FMNIST_ROOT
 
-from finola_mm.datasets import demo_coco as demo
+from tools.data import make_demo_coco as demo
 
 SMALL = dict(num_train=12, num_val=6, img_size=128, seed=0, max_objects=4,
              fmnist_root=FMNIST_ROOT)

@@ -4,7 +4,7 @@ config under configs/benchmarks/mmdet/, the demo runs and transfer_det."""
 import argparse
 import functools
 import glob
-import importlib.util
+import importlib
 import json
 import os
 import os.path as osp
@@ -42,11 +42,8 @@ CONFIGS = sorted(p for p in glob.glob(osp.join(MMDET, '*', '*.py'))
 
 
 def _load_tool(relpath: str):
-    spec = importlib.util.spec_from_file_location(
-        osp.splitext(osp.basename(relpath))[0], osp.join(ROOT, relpath))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """'tools/benchmarks/transfer_det.py' -> that module, imported."""
+    return importlib.import_module(osp.splitext(relpath)[0].replace('/', '.'))
 
 
 @pytest.fixture(scope='module', autouse=True)
@@ -129,7 +126,7 @@ def pretrain_ckpts(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def demo_set(tmp_path_factory):
-    from finola_mm.datasets.demo_coco import make_demo_coco as make
+    from tools.data.make_demo_coco import make_demo_coco as make
     return make(tmp_path_factory.mktemp('demo') / 'coco', num_train=4,
                 num_val=2, img_size=128, seed=0, fmnist_root=FMNIST_ROOT)
 
@@ -620,9 +617,18 @@ def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
         assert picked == {'model.backbone.mae_init': False}
         assert transfer_det.short_pretrain_config(
             method, encoder, 10, 4, picked).model.backbone.mae_init is False
-    for method in ('mae', 'simmim'):  # their configs' own start
+    for method in ('mae', 'simmim'):  # MAE's start, the configs' own
+        picked = transfer_det.method_options(default.pretrain_options, method)
+        assert picked == {'model.backbone.mae_init': True}
+        assert transfer_det.short_pretrain_config(
+            method, encoder, 10, 4, picked).model.backbone.mae_init is True
+    # --start plain: every method from the plain start, MAE included
+    plain_all = resolved('--start', 'plain')
+    assert plain_all.out_dir.endswith('_plain-start')
+    for method in ('mae', 'simmim', 'masked-finola-e', 'masked-finola-b'):
         assert transfer_det.method_options(
-            default.pretrain_options, method) == {}
+            plain_all.pretrain_options, method) == {
+            'model.backbone.mae_init': False}
     shared_b = resolved('--pretrain-options',
                         'masked-finola-b:model.backbone.mae_init=True')
     assert '_popts' in osp.basename(shared_b.out_dir)
@@ -673,10 +679,10 @@ def test_transfer_det_pretraining_options_fit_the_configs(method, tmp_path,
                                                           monkeypatch):
     """The config it would train (no run): the pretraining config with its
     schedule shortened consistently."""
-    from finola_mm.utils import benchmark
+    from tools.benchmarks.engine import runs
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
     configs = []
-    monkeypatch.setattr(benchmark, 'train_in_subprocess',
+    monkeypatch.setattr(runs, 'train_in_subprocess',
                         lambda cfg, work_dir: configs.append(cfg) or 0.)
     ckpt = transfer_det.pretrain(method, 'vit-tiny', 200, 32, str(tmp_path))
     (cfg, ) = configs

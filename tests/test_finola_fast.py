@@ -12,7 +12,7 @@ import torch
 from conftest import ROOT
 from finola_mm.finola import FINOLA, complete_quadrants, finola_grow
 from finola_mm.ops.finola_line import resolve_impl
-from finola_reference import (GROW_CASES, QUADRANT_CASES, gradcheck_grow,
+from tools.device.finola_reference import (GROW_CASES, QUADRANT_CASES, gradcheck_grow,
                               gradcheck_quadrants, grow_case, quadrant_case)
 
 
@@ -46,7 +46,7 @@ def test_triton_kernels_match_reference_under_the_interpreter():
                PYTHONPATH=os.pathsep.join([ROOT, os.environ.get(
                    'PYTHONPATH', '')]))
     run = subprocess.run(
-        [sys.executable, os.path.join(ROOT, 'tests', 'finola_reference.py'),
+        [sys.executable, os.path.join(ROOT, 'tools', 'device', 'finola_reference.py'),
          'triton'], env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-4000:]
     assert 'triton: 32 grow + 16 quadrant cases, 4 multi-tile cases' in \

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from finola_mm.finola import FINOLA, finola_grow, multipath_finola_grow
-from finola_reference import reference_finola
+from tools.device.finola_reference import reference_finola
 
 
 def random_mats(C, gen, n=2):

@@ -20,7 +20,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from conftest import FMNIST_ROOT, ROOT
-from finola_reference import reference_complete
+from tools.device.finola_reference import reference_complete
 from finola_mm.datasets.transforms.masking import (PatchMaskGenerator,
                                                    QuadrantMaskGenerator)
 from finola_mm.finola import complete_quadrants
@@ -425,3 +425,38 @@ def test_block_wise_step_computes_the_visible_box_once(cfg_path,
     assert torch.isfinite(model.loss(data['inputs'],
                                      data['data_samples'])['loss'])
     assert calls == [1]
+
+
+def test_mae_start_is_a_config_field_like_the_other_methods():
+    """MAEViTStart(mae_init=True) starts exactly as MMPretrain's MAEViT;
+    mae_init=False starts as the plain ViT (learned, trainable positions),
+    and either checkpoint loads into the plain ViT."""
+    init_default_scope('mmpretrain')
+    path = osp.join(ROOT, 'configs/masked_pretrain/'
+                    'mae_vit-tiny-p4_1xb64-1k_fmnist-32px.py')
+
+    def start(**backbone):
+        cfg = Config.fromfile(path)
+        cfg.model.backbone.update(backbone)
+        if cfg.model.backbone.type == 'MAEViT':
+            cfg.model.backbone.pop('mae_init')
+        torch.manual_seed(0)
+        model = build_runner_model(cfg)
+        model.init_weights()
+        return model
+
+    ours, theirs = start(), start(type='MAEViT')
+    assert ours.backbone.mae_init is True
+    for key, value in theirs.state_dict().items():
+        assert torch.equal(ours.state_dict()[key], value), key
+    plain = start(mae_init=False)
+    pos = plain.backbone.pos_embed
+    assert pos.requires_grad and not ours.backbone.pos_embed.requires_grad
+    assert not torch.allclose(pos, ours.backbone.pos_embed)
+    assert abs(pos.std().item() - 0.02) < 0.005   # trunc normal, std 0.02
+    vit = VisionTransformer(arch=dict(embed_dims=128, num_layers=4,
+                                      num_heads=4, feedforward_channels=512),
+                            img_size=32, patch_size=4)
+    missing, unexpected = vit.load_state_dict(
+        plain.backbone.state_dict(), strict=False)
+    assert not missing and not unexpected

@@ -24,7 +24,7 @@ DEMO = osp.join(SEG, 'demo/upernet_{}_{}_demo-seg-128px.py')
 
 @pytest.fixture(scope='module')
 def seg_set(tmp_path_factory):
-    from finola_mm.datasets.demo_seg import make_demo_seg
+    from tools.data.make_demo_seg import make_demo_seg
     root = tmp_path_factory.mktemp('seg')
     return make_demo_seg(str(root / 'seg'), str(root / 'coco'),
                          num_train=4, num_val=2, img_size=128, seed=0,
@@ -33,7 +33,7 @@ def seg_set(tmp_path_factory):
 
 def pretrain_ckpt(method, encoder, path) -> str:
     """A pretraining model's freshly initialised weights, as a checkpoint."""
-    from finola_mm.utils.benchmark import pretrain_config
+    from tools.benchmarks.engine import pretrain_config
     from mmpretrain.registry import MODELS
     init_default_scope('mmpretrain')
     torch.manual_seed(0)
@@ -77,7 +77,7 @@ def test_class_maps_are_the_coco_masks(seg_set):
             expect[coco.annToMask(ann) > 0] = ann['category_id']
         assert np.array_equal(seg, expect) and seg.max() > 0
     # made once: a second call finds it
-    from finola_mm.datasets.demo_seg import make_demo_seg
+    from tools.data.make_demo_seg import make_demo_seg
     again = make_demo_seg(seg_set['out_dir'], coco_dir, num_train=4,
                           num_val=2, img_size=128, seed=0,
                           fmnist_root=FMNIST_ROOT)

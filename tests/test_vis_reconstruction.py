@@ -1,6 +1,5 @@
 """tools/visualization/vis_reconstruction.py on a user's own images, for
 every pretraining family: the panels are there, large, and consistent."""
-import importlib.util
 import os.path as osp
 import sys
 
@@ -20,10 +19,8 @@ CONFIGS = {'finola-ae': MAIN_CONFIG,
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location('vis_reconstruction', TOOL)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
+    from tools.visualization import vis_reconstruction
+    return vis_reconstruction
 
 
 def checkpoint(config: str, path) -> str:

@@ -27,22 +27,30 @@ def pooled_features(outs, num_extra_tokens: Optional[int] = None) -> Tensor:
 
 
 @torch.no_grad()
-def extract_features(model: nn.Module, dataloader,
-                     progress: bool = False) -> tuple:
-    """(features (N, D), labels (N,)) of a dataset through ``model.backbone``.
+def extract_features(model: nn.Module, batches, progress: bool = False,
+                     forward=None, num_extra_tokens: Optional[int] = None
+                     ) -> tuple:
+    """(features (N, D), labels (N,)) of collated batches (a DataLoader or a
+    list) through ``model.backbone``, pooled as the probe reads them.
 
-    ``model`` is an MMPretrain classifier; its data preprocessor normalises.
+    ``model``'s data preprocessor normalises. ``forward(backbone, inputs)``
+    gives the backbone's outputs (default: ``backbone(inputs)``; a
+    pretraining backbone takes ``mask=None`` for its plain forward). Leaves
+    ``model`` in eval mode.
+    ``num_extra_tokens``: see :func:`pooled_features`.
     """
+    forward = forward or (lambda backbone, inputs: backbone(inputs))
     model.eval()
     feats, labels = [], []
-    bar = ProgressBar(len(dataloader.dataset)) if progress else None
-    for data in dataloader:
+    bar = ProgressBar(len(batches.dataset)) if progress else None
+    for data in batches:
         data = model.data_preprocessor(data, False)
-        feats.append(pooled_features(model.backbone(data['inputs'])))
+        feats.append(pooled_features(forward(model.backbone, data['inputs']),
+                                     num_extra_tokens))
         labels.append(torch.cat([s.gt_label for s in data['data_samples']]))
         if bar:
             bar.update(len(labels[-1]))
-    return torch.cat(feats), torch.cat(labels)
+    return torch.cat(feats), torch.cat(labels).to(feats[0].device)
 
 
 def knn_predict(train_feats: Tensor, train_labels: Tensor, test_feats: Tensor,

@@ -21,6 +21,7 @@ import json
 import math
 import os.path as osp
 import statistics
+import sys
 import time
 
 import torch
@@ -30,8 +31,12 @@ from mmengine.registry import init_default_scope
 
 from finola_mm.analysis import axis_residuals
 from finola_mm.evaluation import psnr_per_image
-from finola_mm.utils.benchmark import REPO as ROOT, test_pipeline_images
-from finola_mm.utils import build_model
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from finola_mm.utils import build_model  # noqa: E402
+from tools.benchmarks.engine import (  # noqa: E402
+    REPO as ROOT, test_pipeline_images)
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
 FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')

@@ -48,7 +48,10 @@ import time
 
 # Before torch loads (here and in the runs it starts): see transfer_det.py
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-from finola_mm.utils.benchmark import (  # noqa: E402
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.benchmarks.engine import (
     PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, config_digest, fmt,
     markdown_table, mask_generator_step, mean_std, paired_delta,
     pretrain_config, read_scalars, shorten_schedule, stage,

@@ -21,9 +21,14 @@ import os
 import os.path as osp
 import platform
 import resource
+import sys
 import time
 
-from finola_mm.utils.benchmark import REPO as ROOT, pretrain_config
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.benchmarks.engine import (  # noqa: E402
+    REPO as ROOT, pretrain_config)
 
 # the ViT encoders, on which all four methods have a config
 ENCODERS = ('vit-tiny-p4', 'vit-base-p16')

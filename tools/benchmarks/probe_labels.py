@@ -16,10 +16,15 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 
 import torch
 
-from finola_mm.utils.benchmark import REPO as ROOT, markdown_table
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.benchmarks.engine import (  # noqa: E402
+    REPO as ROOT, markdown_table)
 
 PROBE = ('configs/benchmarks/'
          'linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py')

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 import textwrap
 import time
 
@@ -32,7 +33,10 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from finola_mm.evaluation import pca_psnr
-from finola_mm.utils.benchmark import (REPO as ROOT, shorten_schedule,
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.benchmarks.engine import (REPO as ROOT, shorten_schedule,
                                        test_pipeline_images)
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')

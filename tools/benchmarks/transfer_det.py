@@ -21,14 +21,16 @@ Two detection sets (``--set``):
         gained only 0.6 bbox mAP over random init at 1,000 iterations.)
   demo  the general demo set: 128 px, COCO's small/medium/large mix.
 
-ViT's Masked FINOLA pretrains here from the plain ViT start
-(``DEFAULT_PRETRAIN_OPTIONS``), not compare_ssl's shared MAE start: its
-detection backbones are better for it, and only then does the rank set
-rank (docs/detection_transfer.md). ``--pretrain-options
-masked-finola-e:model.backbone.mae_init=True`` (and -b) restores it.
+``--start`` picks where each ViT method pretrains from (the config field
+``model.backbone.mae_init``, which every method has): by default
+(``per-method``) Masked FINOLA from the plain ViT start and MAE and SimMIM
+from MAE's, the choice the ranking was first run with
+(docs/detection_transfer.md); ``--start mae`` or ``plain`` gives every
+method the same start.
 
     python tools/benchmarks/transfer_det.py                      # < 1 h, 2 cores
     python tools/benchmarks/transfer_det.py --seeds 1 --methods mae
+    python tools/benchmarks/transfer_det.py --start plain        # one start
     python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
     python tools/benchmarks/transfer_det.py --set demo --frozen \
         --detector retinanet --encoder mobile-former-tiny
@@ -48,6 +50,7 @@ import json
 import os
 import os.path as osp
 import platform
+import sys
 import time
 from concurrent.futures import (ProcessPoolExecutor, ThreadPoolExecutor,
                                 as_completed)
@@ -59,8 +62,11 @@ from mmengine.config import Config, DictAction
 # spin while waiting make many small ops 10-100x slower whenever another
 # process shares the 2 cores; sleeping costs little when they are idle.
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-from finola_mm.datasets.demo_coco import make_demo_coco  # noqa: E402
-from finola_mm.utils.benchmark import (  # noqa: E402
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
+from tools.benchmarks.engine import (
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
     json_digest, markdown_table, mean_std, paired_delta, parse_ckpts,
     short_pretrain, short_pretrain_config, stage, train_and_test)
@@ -71,17 +77,29 @@ ENCODERS = {  # name: (config name, neck)
     'vit-tiny': ('vit-tiny-p4', 'sfp'),
     'mobile-former-tiny': ('mobile-former-tiny', 'fpn'),
 }
-# Each encoder's default --pretrain-options (the ones given are applied
-# after them). ViT: Masked FINOLA pretrains from the plain ViT start, not
-# the shared MAE start of compare_ssl's configs; each method gets the start
-# that detects better (docs/detection_transfer.md, 3,000 val images):
-# Masked FINOLA 15.0 / 14.8 bbox mAP plain, 12.0 / 13.5 shared; SimMIM
-# 9.8 plain, 11.2 shared (so it keeps its config's); MAE has no switch.
-DEFAULT_PRETRAIN_OPTIONS = {
-    'vit-tiny': {f'{m}:model.backbone.mae_init': False
-                 for m in ('masked-finola-e', 'masked-finola-b')},
-    'mobile-former-tiny': {},
-}
+# The start each method pretrains from, the config field
+# model.backbone.mae_init that every ViT method's config has (MAE's through
+# MAEViTStart): 'mae' is MAE's encoder init (the configs' default), 'plain'
+# the plain ViT's. --start per-method keeps the choice made when the
+# detection ranking was first run (docs/detection_transfer.md, 3,000 val
+# images: Masked FINOLA 15.0 / 14.8 bbox mAP plain, 12.0 / 13.5 at MAE's
+# start; SimMIM 9.8 plain, 11.2 at MAE's; MAE was not run plain); --start
+# mae or plain gives every method the same one. Mobile-Former has no switch.
+STARTS = ('per-method', 'mae', 'plain')
+PER_METHOD_START = {'masked-finola-e': 'plain', 'masked-finola-b': 'plain',
+                    'mae': 'mae', 'simmim': 'mae'}
+
+
+def start_options(start: str, encoder: str, methods) -> dict:
+    """--start as --pretrain-options: {'METHOD:model.backbone.mae_init':
+    bool} for each ViT method; {} for an encoder without the switch."""
+    if encoder != 'vit-tiny':
+        return {}
+    return {f'{m}:model.backbone.mae_init':
+            (PER_METHOD_START[m] if start == 'per-method' else start) == 'mae'
+            for m in methods}
+
+
 CONTROL = 'random-init'
 # The detection sets: make_demo_coco's arguments, where the set lives, and
 # the detector schedule. 'rank' is sized so that the default run (4
@@ -338,16 +356,17 @@ def parse_args():
                         'docs/detection_transfer.md); recorded with each '
                         'result, and a result made with other options is '
                         'rerun')
+    parser.add_argument('--start', default='per-method', choices=STARTS,
+                        help='the start every ViT method pretrains from '
+                        '(model.backbone.mae_init): mae or plain for all, '
+                        'or per-method (default: Masked FINOLA plain, MAE '
+                        'and SimMIM at MAE\'s start)')
     parser.add_argument('--pretrain-options', nargs='+', action=DictAction,
                         metavar='[METHOD:]KEY=VAL', help='options for '
                         'every method\'s pretraining config, or with '
                         'METHOD: for that method\'s only, applied after '
-                        'the encoder\'s defaults (vit-tiny: masked-finola-'
-                        '{e,b}:model.backbone.mae_init=False, the plain ViT '
-                        'start; give =True for the shared MAE start); they '
-                        'enter the '
-                        'config\'s digest, so cached pretrainings made '
-                        'without them rerun')
+                        '--start; they enter the config\'s digest, so '
+                        'cached pretrainings made without them rerun')
     parser.add_argument('--ema', type=float, metavar='MOMENTUM',
                         help='test an exponential moving average of the '
                         'detector weights (MMEngine EMAHook; each step moves '
@@ -378,9 +397,9 @@ def parse_args():
             parser.error(f'--pretrain-options {key}: {name!r} is not a '
                          f'method of {args.encoder}; give one of '
                          f'{list(known)} before the colon, or no prefix')
-    if args.pretrain_options and args.ckpt:
-        parser.error('--pretrain-options with --ckpt: nothing is pretrained; '
-                     'drop one of them')
+    if (args.pretrain_options or args.start != 'per-method') and args.ckpt:
+        parser.error('--pretrain-options or --start with --ckpt: nothing is '
+                     'pretrained; drop one of them')
     if args.ema is not None:
         if not 0 < args.ema < 1:
             parser.error(f'--ema {args.ema}: give a momentum in (0, 1), '
@@ -408,10 +427,11 @@ def resolve(args) -> dict:
                 'det_batch'):
         sizes[key] = getattr(args, key) or sizes[key]
     mode = 'frozen' if args.frozen else 'ft'
-    given = args.pretrain_options  # only these tag the out dir
+    given = args.pretrain_options  # these and --start tag the out dir
     if not args.ckpt:
-        args.pretrain_options = dict(DEFAULT_PRETRAIN_OPTIONS[args.encoder],
-                                     **(given or {})) or None
+        args.pretrain_options = dict(start_options(
+            args.start, args.encoder, PRETRAIN_METHODS[
+                ENCODERS[args.encoder][0]]), **(given or {})) or None
     if args.out_dir is None:
         args.out_dir = osp.join(
             ROOT, 'work_dirs/benchmarks/transfer_det',
@@ -420,6 +440,8 @@ def resolve(args) -> dict:
             + ('_smoke' if args.smoke else '')
             + (f'_opts{options_tag(args.cfg_options)}'
                if args.cfg_options else '')
+            + ('' if args.start == 'per-method' or args.ckpt
+               else f'_{args.start}-start')
             + (f'_popts{options_tag(given)}' if given else ''))
     if args.data_root is None:
         args.data_root = (osp.join(args.out_dir, 'data') if args.smoke else

@@ -23,12 +23,16 @@ import json
 import os
 import os.path as osp
 import platform
+import sys
 import time
 
 # Before torch loads (here and in the runs it starts): see transfer_det.py
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
-from finola_mm.datasets.demo_seg import make_demo_seg  # noqa: E402
-from finola_mm.utils.benchmark import (PRETRAIN_METHODS,  # noqa: E402
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.data.make_demo_seg import make_demo_seg  # noqa: E402
+from tools.benchmarks.engine import (PRETRAIN_METHODS,
                                        REPO as ROOT, Progress,
                                        markdown_table, parse_ckpts,
                                        short_pretrain, train_and_test)
@@ -48,7 +52,7 @@ def segmentor_cfg(name: str, ckpt, args, sizes: dict):
     ``sizes['seg_iters']``, its backbone from ``ckpt`` (None: random)."""
     from mmengine.config import Config
 
-    from finola_mm.utils.benchmark import shorten_schedule
+    from tools.benchmarks.engine import shorten_schedule
     cfg = Config.fromfile(osp.join(ROOT, SEGMENTOR.format(
         encoder=args.encoder, mode='frozen' if args.frozen else 'ft')))
     shorten_schedule(cfg, sizes['seg_iters'])

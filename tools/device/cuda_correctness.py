@@ -1,9 +1,9 @@
 """impl='torch' and impl='triton' on CUDA against the float64 reference:
-every grow and quadrant case of tests/finola_reference.py, then one larger
-map per impl (C=512, 14x14, M=2) whose float32 error is printed."""
+every grow and quadrant case of tools/device/finola_reference.py, then
+one larger map per impl (C=512, 14x14, M=2) whose float32 error is printed."""
 import torch
 
-import finola_reference as ref
+from tools.device import finola_reference as ref
 from finola_mm.finola import multipath_finola_grow
 
 

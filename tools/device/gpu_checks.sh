@@ -7,7 +7,7 @@
 #   run(command="bash tools/device/gpu_checks.sh", timeout_s=480)
 #
 # 1. correctness: impl='triton' and 'torch' on CUDA against the float64
-#    position-by-position reference (tests/finola_reference.py);
+#    position-by-position reference (tools/device/finola_reference.py);
 # 2. finola_op: reference / torch / triton against the equal-FLOPs matmul,
 #    float32 and bfloat16, N=64.
 # pretrain_throughput needs mmengine, mmcv (with ops, for mmdet) and

@@ -17,7 +17,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 package = types.ModuleType('finola_mm')
 package.__path__ = [osp.join(ROOT, 'finola_mm')]
 sys.modules['finola_mm'] = package
-sys.path[:0] = [ROOT, osp.join(ROOT, 'tests')]
+sys.path.insert(0, ROOT)  # `tools.` imports
 
 if __name__ == '__main__':
     script, sys.argv = sys.argv[1], sys.argv[1:]

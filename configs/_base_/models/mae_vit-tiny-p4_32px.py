@@ -4,7 +4,8 @@
 _base_ = './vit-tiny-p4_32px.py'
 model = dict(
     type='MAE',
-    backbone=dict(type='MAEViT', mask_ratio=0.75),
+    backbone=dict(type='MAEViTStart', mask_ratio=0.75,  # MMPretrain's MAEViT
+                  mae_init=True),  # its own start (False: the plain ViT's)
     neck=dict(type='MAEPretrainDecoder', num_patches=64, patch_size=4,
               in_chans=3, embed_dim=128, decoder_embed_dim=128,
               decoder_depth=2, decoder_num_heads=4, mlp_ratio=4.),

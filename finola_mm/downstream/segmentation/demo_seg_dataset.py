@@ -5,14 +5,17 @@ from mmcv.transforms import BaseTransform
 
 from mmseg.datasets import BaseSegDataset
 from mmseg.registry import DATASETS, TRANSFORMS
-from finola_mm.datasets.demo_seg import SEG_CLASSES
+from mmpretrain.datasets import FashionMNIST
+
+# 0 = background, then the demo COCO categories (Fashion-MNIST's classes)
+SEG_CLASSES = ('background', *FashionMNIST.METAINFO['classes'])
 
 
 @DATASETS.register_module()
 class DemoSegDataset(BaseSegDataset):
     """``data_root/img_dir/{split}/*.png`` images with
     ``ann_dir/{split}/*.png`` class maps (0 = background, 1-10 the
-    Fashion-MNIST classes); see :mod:`finola_mm.datasets.demo_seg`."""
+    Fashion-MNIST classes); made by tools/data/make_demo_seg.py."""
 
     METAINFO = dict(
         classes=SEG_CLASSES,

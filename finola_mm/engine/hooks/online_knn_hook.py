@@ -8,7 +8,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmpretrain.registry import DATASETS, HOOKS
-from finola_mm.evaluation.knn import knn_accuracy, pooled_features
+from finola_mm.evaluation.knn import extract_features, knn_accuracy
 
 
 @HOOKS.register_module()
@@ -94,17 +94,12 @@ class OnlineKNNHook(Hook):
         self.query = self._labelled_batches(runner, self.query_split,
                                             self.num_query)
 
-    @torch.no_grad()
-    def _features(self, model, batches: list) -> tuple:
-        feats, labels = [], []
-        for data in batches:
-            data = model.data_preprocessor(data, False)
-            outs = model.backbone(data['inputs'], None)   # plain forward
-            feats.append(pooled_features(   # as the probe reads them
-                outs, getattr(model.backbone, 'num_extra_tokens', 0)))
-            labels.append(torch.cat([s.gt_label for s in
-                                     data['data_samples']]))
-        return torch.cat(feats), torch.cat(labels).to(feats[0].device)
+    @staticmethod
+    def _features(model, batches: list) -> tuple:
+        return extract_features(
+            model, batches, num_extra_tokens=getattr(
+                model.backbone, 'num_extra_tokens', 0),
+            forward=lambda backbone, inputs: backbone(inputs, None))
 
     def score(self, runner) -> dict:
         model = runner.model.module if is_model_wrapper(runner.model) \

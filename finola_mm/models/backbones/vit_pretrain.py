@@ -13,7 +13,7 @@ import torch
 from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor, nn
 
-from mmpretrain.models import VisionTransformer
+from mmpretrain.models import MAEViT, VisionTransformer
 from mmpretrain.models.utils import (build_2d_sincos_position_embedding,
                                      resize_pos_embed)
 from mmpretrain.registry import MODELS
@@ -182,3 +182,32 @@ class BlockMaskedViT(VisibleTokenViT):
                                       box.width)
             for t in super().forward(x, mask, box))
 
+
+
+@MODELS.register_module()
+class MAEViTStart(MAEViT):
+    """MMPretrain's ``MAEViT`` (MAE's encoder, unchanged) with its start as
+    the same config field the other methods' backbones have.
+
+    ``mae_init=True`` (default) is ``MAEViT``'s own start, under the MAE
+    model's Xavier/LayerNorm ``init_cfg``. ``mae_init=False`` is the plain
+    ViT's, as ``VisibleTokenViT(mae_init=False)`` starts: PyTorch's default
+    Linear and LayerNorm weights, then ``VisionTransformer.init_weights``
+    (learned positions from 0.02 noise, trained).
+    """
+
+    def __init__(self, *args, mae_init: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mae_init = mae_init
+        self.pos_embed.requires_grad = not mae_init
+
+    def init_weights(self) -> None:
+        if self.mae_init:
+            return super().init_weights()
+        loads = isinstance(self.init_cfg, dict) and \
+            self.init_cfg.get('type') == 'Pretrained'
+        if not loads:  # undo the MAE model's init_cfg, applied before
+            for m in self.modules():
+                if isinstance(m, (nn.Linear, nn.LayerNorm)):
+                    m.reset_parameters()
+        VisionTransformer.init_weights(self)

@@ -1,10 +1,11 @@
 """Step-by-step FINOLA written out one position at a time, in float64, and
 the checks every implementation (``impl``) must pass against it.
 
-Imported by the tests; also run as a script, so the Triton kernels can be
-checked in a fresh process under TRITON_INTERPRET=1::
+Imported by the tests and tools/device/cuda_correctness.py; also run as a
+script, so the Triton kernels can be checked in a fresh process under
+TRITON_INTERPRET=1::
 
-    TRITON_INTERPRET=1 python tests/finola_reference.py triton
+    TRITON_INTERPRET=1 python tools/device/finola_reference.py triton
 """
 import itertools
 import sys
