@@ -8,9 +8,7 @@ import sys
 from conftest import ROOT
 
 SCRIPT = osp.join(ROOT, 'tools/benchmarks/compare_ssl.py')
-METHODS = ('random-init', 'untrained-start', 'masked-finola-e',
-           'masked-finola-b', 'mae', 'simmim')
-CONTROLS = METHODS[:2]
+CONTROLS = ('random-init', 'untrained-start', 'raw-pixels', 'supervised')
 
 
 def load_tool():
@@ -23,46 +21,51 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     out = tmp_path / 'out'
     cmd = [sys.executable, SCRIPT, '--smoke', '--seeds', '2', '--work-dir',
            str(tmp_path / 'runs'), '--out-dir', str(out),
-           '--lowshot-labels', '32',
+           '--lowshot-labels', '32', '--no-finetune',
+           '--methods', 'mae',
            '--variant', 'mae-r50=mae:model.backbone.mask_ratio=0.5']
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [ln for ln in run.stdout.splitlines() if ln.startswith('| ')]
     head = [c.strip() for c in lines[0].split('|')[1:-1]]
     rows = [[c.strip() for c in ln.split('|')[1:-1]] for ln in lines[1:]]
-    assert [r[0] for r in rows] == [*METHODS, 'mae-r50']
-    # every row: mean ± std over the 2 seeds, and paired differences
-    for col in ('linear top-1', 'kNN top-1', 'fine-tune top-1',
-                '32-label linear top-1', 'Δ linear vs random-init',
-                'Δ 32-label linear vs random-init',
-                'Δ linear vs untrained-start',
-                'Δ fine-tune vs untrained-start'):
+    assert [r[0] for r in rows] == [*CONTROLS, 'mae', 'mae-r50']
+    # every score column names its split; every row: mean ± std over the 2
+    # seeds, and paired differences against MAE and the best control
+    for col in ('linear top-1 (test)', 'kNN top-1 (test)',
+                '32-label linear top-1 (test)', 'Δ linear vs mae',
+                'Δ kNN vs mae', 'Δ linear vs best control',
+                'Δ kNN vs best control'):
         for row in rows:
-            assert ' ± ' in row[head.index(col)], (col, row)
-    best = [c for c in head if c.startswith('Δ linear vs ') and
-            c[len('Δ linear vs '):] not in CONTROLS]
-    assert len(best) == 1 and best[0][len('Δ linear vs '):] in (
-        'mae', 'simmim')
-    for row in rows:
-        assert ' ± ' in row[head.index(best[0])], row
-    # the control's paired difference with itself is exactly 0 per seed
-    assert rows[0][head.index('Δ linear vs random-init')] == '+0.00 ± 0.00'
-    for col in ('Δ linear vs untrained-start',
-                'Δ fine-tune vs untrained-start'):
-        assert rows[1][head.index(col)] == '+0.00 ± 0.00'
-    stem = out / 'compare_ssl_vit-tiny-p4_smoke'
+            if row[0] != 'supervised':   # no frozen read-out
+                assert ' ± ' in row[head.index(col)], (col, row)
+    # the supervised control is the fine-tune recipe from scratch at equal
+    # compute: it has a fine-tune score even with --no-finetune
+    sup = rows[CONTROLS.index('supervised')]
+    assert ' ± ' in sup[head.index('fine-tune top-1 (test)')]
+    assert sup[head.index('linear top-1 (test)')] == '-'
+    # MAE's paired difference with itself is exactly 0 per seed
+    mae = rows[len(CONTROLS)]
+    assert mae[head.index('Δ linear vs mae')] == '+0.00 ± 0.00'
+    stem = out / 'compare_ssl_vit-tiny-p4_test_smoke'
     report = json.loads(stem.with_suffix('.json').read_text())
+    assert report['meta']['total_wall_s'] > 0 and \
+        report['tables']['main']['head'] == head
     summary = {r['name']: r for r in report['summary']}
     assert {r['seed'] for r in report['runs']} == {0, 1}
-    for name in (*METHODS, 'mae-r50'):
+    for name in (*CONTROLS, 'mae', 'mae-r50'):
+        assert summary[name]['seeds'] == 2
+        if name == 'supervised':
+            continue
+        frozen = [r['frozen'] for r in report['runs'] if r['name'] == name]
+        # chosen on val, then scored once on test
+        assert {f['scored_on'] for f in frozen} == {'test'}
+        assert all(f['linear/chosen'] and f['knn/chosen'] for f in frozen)
         top1 = summary[name]['linear/top1'][0]
         assert 0 <= top1 <= 100 and summary[name]['knn/top1'][0] is not None
-        assert summary[name]['seeds'] == 2
         # the low-shot probe saw its 32 labels, not the 64 of the bank
-        assert {r['frozen']['lowshot_labels'] for r in report['runs']
-                if r['name'] == name} == {32}
-        assert {r['frozen']['num_train'] for r in report['runs']
-                if r['name'] == name} == {64}
+        assert {f['lowshot_labels'] for f in frozen} == {32}
+        assert {f['num_train'] for f in frozen} == {64}
         # the paired difference is the mean of per-seed differences
         per_seed = {r['seed']: r['frozen']['linear/top1']
                     for r in report['runs'] if r['name'] == name}
@@ -70,11 +73,14 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
                    for r in report['runs'] if r['name'] == 'random-init'}
         diff = sum(per_seed[s] - control[s] for s in (0, 1)) / 2
         assert abs(summary[name]['delta_random'][0] - diff) < 1e-9
-        assert (summary[name].get('beats_random') is None) == \
+        assert (summary[name].get('beats_controls') is None) == \
             (name in CONTROLS)
-    # a method that does not beat the control is named, not hidden
+    # the raw-pixel control's features are the 3 x 32 x 32 pixels
+    raw = next(r for r in report['runs'] if r['name'] == 'raw-pixels')
+    assert raw['finetune'] is None and raw.get('pretrain') is None
+    # a method that does not beat every control is named, not hidden
     for name, row in summary.items():
-        if row.get('beats_random') is False:
+        if row.get('beats_controls') is False:
             assert f'WARNING: {name} does not beat' in run.stdout
     # the untrained start is MAE's own run at that seed, stopped before its
     # first iteration: the same config but for the hook that saves and
@@ -101,6 +107,12 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     cfg = (tmp_path / 'runs' / 'mae-r50_seed0' / 'pretrain' /
            'config.py').read_text()
     assert 'mask_ratio=0.5' in cfg
+    # the supervised control trained on `train`, validated on `val`, and its
+    # iterations match pretraining + fine-tuning in images
+    sup_cfg = Config.fromfile(runs / 'supervised_seed0' / 'supervised' /
+                              'config.py')
+    assert sup_cfg.train_dataloader.dataset.split == 'train'
+    assert sup_cfg.val_dataloader.dataset.split == 'val'
     assert stem.with_suffix('.png').stat().st_size > 5000
 
     # rerunning continues: every finished stage is read back, none rerun
@@ -108,6 +120,38 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     assert again.returncode == 0 and '(cached)' in again.stdout
     assert json.loads(stem.with_suffix('.json').read_text())['summary'] == \
         report['summary']
+
+
+def test_a_choice_on_val_never_reads_the_test_images(cifar_folder, tmp_path):
+    """--split val (screens, ablations): every stage scores the val split;
+    with the test images gone, the whole run still succeeds, and its
+    table says val."""
+    import shutil
+    root = tmp_path / 'cifar'
+    shutil.copytree(cifar_folder, root)
+    shutil.rmtree(root / 'test')
+    out = tmp_path / 'out'
+    run = subprocess.run(
+        [sys.executable, SCRIPT, '--smoke', '--seeds', '1', '--dataset',
+         'cifar10', '--split', 'val', '--data-root', str(root),
+         '--methods', 'mae', '--lowshot-labels', '16', '--no-finetune',
+         '--work-dir', str(tmp_path / 'runs'), '--out-dir', str(out)],
+        cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    head = next(ln for ln in run.stdout.splitlines() if ln.startswith('| '))
+    assert 'linear top-1 (val)' in head and '(test)' not in head
+    report = json.loads((out / 'compare_ssl_vit-tiny-p4_cifar10_val_smoke'
+                         '.json').read_text())
+    names = [r['name'] for r in report['summary']]
+    assert names == [*CONTROLS, 'mae']
+    for r in report['runs']:
+        for part in (r['frozen'], r['finetune']):
+            assert not part or part['scored_on'] == 'val'
+    # a screen is a choice: it may not be made on test
+    refused = subprocess.run(
+        [sys.executable, SCRIPT, '--smoke', '--ablate', '--split', 'test'],
+        cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0 and '--split val' in refused.stderr
 
 
 def lookup(cfg, key: str):
@@ -166,30 +210,23 @@ def default_of(cfg, key: str):
     raise KeyError(f'no constructor of {cls.__name__} takes {leaf!r}')
 
 
-def test_frozen_results_from_unnormalised_inputs_are_recomputed():
-    """A cached frozen stage from before build_model (features of raw 0-255
-    pixels), or from before the class-balanced probe split (the first N
-    training images), is not read back; a current one is."""
+def test_frozen_results_made_another_way_are_recomputed():
+    """A cached frozen stage from before the read-out was tuned on val, of
+    another split, or of other image counts is not read back."""
     import argparse
     tool = load_tool()
-    args = argparse.Namespace(lowshot_labels=1000, probe='features',
-                              train_images=10000, test_images=0,
-                              probe_epochs=30)
+    args = argparse.Namespace(lowshot_labels=1000, train_images=10000,
+                              test_images=0, split='test')
     current = {'num_train': 10000, 'lowshot_labels': 1000,
-               'inputs_normalised': True, 'linear/top1': 80.0,
-               'train_images': 10000, 'test_images': 0, 'probe_epochs': 30,
-               'train_split': 'probe'}
+               'linear/top1': 80.0, 'train_images': 10000, 'test_images': 0,
+               'tuned_on': 'val', 'scored_on': 'test'}
     assert tool.frozen_is_current(args, current)
-    for old in ('inputs_normalised', 'train_split'):
+    for old in ('tuned_on', 'scored_on'):
         stale = {k: v for k, v in current.items() if k != old}
         assert not tool.frozen_is_current(args, stale)
-    # another bank size, probe length or a missing feature probe: rerun
-    for key, value in (('train_images', 5000), ('probe_epochs', 10)):
-        assert not tool.frozen_is_current(args, dict(current, **{key: value}))
-    no_probe = {k: v for k, v in current.items() if k != 'linear/top1'}
-    assert not tool.frozen_is_current(args, no_probe)
-    assert tool.frozen_is_current(argparse.Namespace(
-        **dict(vars(args), probe='config')), no_probe)
+    assert not tool.frozen_is_current(args, dict(current, scored_on='val'))
+    assert not tool.frozen_is_current(args, dict(current,
+                                                 train_images=5000))
 
 
 def test_variant_values_may_be_tuples_and_mask_keys_find_the_generator():
@@ -216,7 +253,8 @@ def test_a_cached_run_name_with_other_options_is_refused(tmp_path,
     import pytest
     tool = load_tool()
     args = argparse.Namespace(encoder='vit-tiny-p4', pretrain_iters=10,
-                              pretrain_batch=64, smoke=False)
+                              pretrain_batch=64, smoke=False,
+                              dataset='fmnist', data_root=None)
 
     def identity(method, options):
         return tool.run_identity(args, method, options, seed=0)

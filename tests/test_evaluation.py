@@ -104,8 +104,8 @@ def test_frozen_features_normalise_inputs_as_training_does():
     model = build_model(cfg)
     model.init_weights()
     model.eval()
-    from finola_mm.evaluation.knn import _eval_loader
-    data = next(iter(_eval_loader(cfg, False, 4, 'probe')))  # the same 4
+    from finola_mm.evaluation.knn import eval_loader
+    data = next(iter(eval_loader(cfg, False, 4, 'probe')))  # the same 4
     mean = torch.tensor(cfg.data_preprocessor.mean).view(1, 3, 1, 1)
     std = torch.tensor(cfg.data_preprocessor.std).view(1, 3, 1, 1)
     pixels = torch.as_tensor(data['inputs']).float()   # collated: (N, 3, H, W)
@@ -147,8 +147,8 @@ def test_extracted_backbone_keeps_metadata_and_loads_like_the_original(
         k for k in src['state_dict'] if k.startswith('backbone.')}
     meta = ckpt['meta']
     assert (meta['method'], meta['backbone_type'], meta['iter']) == \
-        ('mae', 'MAEViT', 1)
-    assert 'MAEViT' in meta['pretrain_config']
+        ('mae', 'MAEViTStart', 1)
+    assert 'MAEViTStart' in meta['pretrain_config']
     for path in (pretrained['vit'], str(out)):  # either form, same weights
         init_default_scope('mmpretrain')
         cfg = Config.fromfile(VIT_PROBE)
@@ -228,3 +228,46 @@ def test_recalibrate_bn_replaces_stale_statistics_and_leaves_eval_mode():
     assert torch.allclose(model.bn.running_var,
                           images.var((0, 2, 3)), rtol=0.1)
     assert recalibrate_bn(Tiny(norm=False), loader, 64) == 0  # nothing to do
+
+
+def test_tuned_readout_chooses_on_val_then_scores_test_once(monkeypatch):
+    """Every setting is scored on val; test is read once per read-out, with
+    the setting that was best on val, after every val score."""
+    import finola_mm.evaluation.feature_probe as fp
+    import finola_mm.evaluation.knn as knn
+    gen = torch.Generator().manual_seed(0)
+    train = (torch.randn(40, 6, generator=gen), torch.arange(40) % 4)
+    val = (torch.randn(20, 6, generator=gen), torch.arange(20) % 4)
+    test = (torch.randn(20, 6, generator=gen), torch.arange(20) % 4)
+    calls = []
+    # val scores that make one setting of each grid the clear winner
+    best_lr, best_k = (0.1, 100), 20
+
+    def probe(tf, tl, f, y, lr, epochs, seed):
+        split = 'test' if f is test[0] else 'val'
+        calls.append(('linear', split, (lr, epochs), len(tf)))
+        return {'linear/top1': 90. if (lr, epochs) == best_lr else 50.,
+                'linear/top5': 100.}
+
+    def knn_acc(tf, tl, f, y, k, temperature):
+        split = 'test' if f is test[0] else 'val'
+        calls.append(('knn', split, k, len(tf)))
+        return {'knn/top1': 80. if k == best_k else 40., 'knn/top5': 100.}
+
+    monkeypatch.setattr(fp, 'train_linear_probe', probe)
+    monkeypatch.setattr(knn, 'knn_accuracy', knn_acc)
+    out = fp.tuned_readout(train, val, test, lowshot_labels=8)
+    assert out['linear/chosen'] == best_lr and out['knn/chosen'] == best_k
+    assert out['lowshot/chosen'] == best_lr and out['scored_on'] == 'test'
+    for name, grid in (('linear', fp.PROBE_GRID), ('knn', fp.KNN_GRID)):
+        mine = [c for c in calls if c[0] == name and c[3] == 40]
+        splits = [c[1] for c in mine]
+        assert splits == ['val'] * len(grid) + ['test']   # test last, once
+        assert mine[-1][2] == out[f'{name}/chosen']
+    lowshot = [c for c in calls if c[0] == 'linear' and c[3] == 8]
+    assert [c[1] for c in lowshot] == ['val'] * len(fp.PROBE_GRID) + ['test']
+    # without test: a screen, scored on val, test never touched
+    calls.clear()
+    screen = fp.tuned_readout(train, val)
+    assert screen['scored_on'] == 'val'
+    assert {c[1] for c in calls} == {'val'}

@@ -3,6 +3,7 @@ BatchNorm without affine + a linear layer, SGD, warm-up + cosine) trained on
 features extracted once, so a probe costs one encoder pass per image
 instead of one per image per epoch."""
 import math
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -74,3 +75,51 @@ def frozen_readout(train: tuple, test: tuple, linear: bool = True,
             seed=seed)['linear/top1']
         result['lowshot_labels'] = min(n, len(train[0]))
     return result
+
+
+# The read-out's settings chosen on validation (tuned_readout): the probe's
+# learning rate and epochs, and kNN's k. Small on purpose: every row of a
+# comparison (encoders and the raw-pixel control) gets the same grid.
+PROBE_GRID = tuple((lr, epochs) for lr in (0.01, 0.1, 1.0)
+                   for epochs in (30, 100))
+KNN_GRID = (10, 20, 50, 100)
+
+
+def tuned_readout(train: tuple, val: tuple, test: Optional[tuple] = None,
+                  lowshot_labels: int = 0, seed: int = 0,
+                  probe_grid=PROBE_GRID, knn_grid=KNN_GRID,
+                  temperature: float = 0.07) -> dict:
+    """:func:`frozen_readout` with its settings chosen on validation: for
+    kNN, the linear probe and the low-shot probe, each setting of the grid
+    is fitted on ``train`` and scored on ``val``; the best one on ``val``
+    is then scored once on ``test``. Without ``test``, the scores are the
+    validation ones (a screen). ``test`` is read only after every choice.
+
+    Args:
+        train, val, test (tuple): (features (N, D), labels (N,)) each.
+    """
+    from .knn import knn_accuracy
+    out = {}
+
+    def choose(name, fit, grid):
+        scores = {g: fit(g, *val)[f'{name}/top1'] for g in grid}
+        best = max(grid, key=lambda g: scores[g])   # first of equals
+        final = fit(best, *test) if test is not None else fit(best, *val)
+        out.update({f'{name}/top1': final[f'{name}/top1'],
+                    f'{name}/val_top1': scores[best],
+                    f'{name}/chosen': best})
+
+    choose('knn', lambda k, f, y: knn_accuracy(
+        *train, f, y, k=min(k, len(train[0])), temperature=temperature),
+        knn_grid)
+    choose('linear', lambda g, f, y: train_linear_probe(
+        *train, f, y, lr=g[0], epochs=g[1], seed=seed), probe_grid)
+    if lowshot_labels:
+        n = lowshot_labels
+        choose('lowshot', lambda g, f, y: {
+            'lowshot/top1': train_linear_probe(
+                train[0][:n], train[1][:n], f, y, lr=g[0], epochs=g[1],
+                seed=seed)['linear/top1']}, probe_grid)
+        out['lowshot_labels'] = min(n, len(train[0]))
+    out['scored_on'] = 'val' if test is None else 'test'
+    return out

@@ -5,7 +5,7 @@ features, the k most similar training images vote for their class with
 weight exp(similarity / T).
 """
 import copy
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -89,7 +89,7 @@ def knn_accuracy(train_feats: Tensor, train_labels: Tensor,
             'knn/top5': 100. * hit.any(1).float().mean().item()}
 
 
-def _eval_loader(cfg, test_mode: bool, indices, split=None) -> object:
+def eval_loader(cfg, test_mode: bool, indices, split=None) -> object:
     """A deterministic loader over one split with the test pipeline.
 
     Training images come from the train dataloader's dataset, cut to the
@@ -172,18 +172,30 @@ def recalibrate_bn(model: nn.Module, dataloader, num_images: int) -> int:
 
 def frozen_features(cfg, train_indices=None, test_indices=None,
                     progress: bool = False, recalibrate_bn_images: int = 0,
-                    train_split: Optional[str] = 'probe') -> tuple:
-    """((train feats, labels), (test feats, labels)) of the backbone of a
-    classification ``cfg``, built with its ``init_cfg`` (Pretrained, or none
-    for the random-init control); both use the test pipeline. The training
-    side is the fixed class-balanced ``train_split`` of the training images
-    (default ``probe``: 1,000 per class, disjoint from ``val``; None: the
-    config's own), cut to its first ``train_indices`` if an int; the test
-    side the test split, cut to ``test_indices`` (:func:`_eval_loader`).
-    With ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
-    re-estimated on that many training images (:func:`recalibrate_bn`)."""
+                    train_split: Optional[str] = 'probe',
+                    queries: Sequence[str] = ('test', ),
+                    forward=None, val_indices=None) -> tuple:
+    """((train feats, labels), (query feats, labels), ...) of the backbone
+    of a classification ``cfg``, built with its ``init_cfg`` (Pretrained,
+    or none for the random-init control); all through the test pipeline.
+    The training side is the fixed class-balanced ``train_split`` of the
+    training images (default ``probe``: 1,000 per class, disjoint from
+    ``val``; None: the config's own), cut to its first ``train_indices`` if
+    an int. Each of ``queries`` is 'test' (the test split, cut to
+    ``test_indices``, round-robin over classes: :func:`eval_loader`) or
+    'val' (the ``val`` split of the training images, cut to its first
+    ``val_indices`` if an int: how a choice is made without reading the
+    test split). With
+    ``recalibrate_bn_images`` > 0 the BatchNorm statistics are first
+    re-estimated on that many training images (:func:`recalibrate_bn`).
+    ``forward``: see :func:`extract_features` (e.g. the raw-pixel control,
+    ``lambda backbone, x: x.flatten(1)``)."""
     from mmengine.registry import init_default_scope
     from finola_mm.utils import assert_backbone_fits, build_model
+    unknown = set(queries) - {'test', 'val'}
+    if unknown:
+        raise ValueError(f'queries {sorted(unknown)}: give \'test\' or '
+                         f'\'val\'.')
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = build_model(cfg)
     model.init_weights()
@@ -191,13 +203,14 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
     if isinstance(init, dict) and init.get('type') == 'Pretrained':
         assert_backbone_fits(model.backbone, init['checkpoint'],
                              init.get('prefix', ''))
-    train_loader = _eval_loader(cfg, False, train_indices, train_split)
+    train_loader = eval_loader(cfg, False, train_indices, train_split)
     if recalibrate_bn_images:
         recalibrate_bn(model, train_loader, recalibrate_bn_images)
-    train = extract_features(model, train_loader, progress)
-    test = extract_features(model, _eval_loader(cfg, True, test_indices),
-                            progress)
-    return train, test
+    loaders = [train_loader] + [
+        eval_loader(cfg, True, test_indices) if q == 'test' else
+        eval_loader(cfg, False, val_indices, 'val') for q in queries]
+    return tuple(extract_features(model, loader, progress, forward)
+                 for loader in loaders)
 
 
 def knn_eval(cfg, train_indices=None, test_indices=None, k: int = 20,

@@ -17,10 +17,8 @@ Prints a markdown table (mean ± std over seeds) and writes JSON; finished
 runs are cached in the work dir, so a rerun continues.
 """
 import argparse
-import json
 import math
 import os.path as osp
-import statistics
 import sys
 import time
 
@@ -36,7 +34,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from finola_mm.utils import build_model  # noqa: E402
 from tools.benchmarks.engine import (  # noqa: E402
-    REPO as ROOT, test_pipeline_images)
+    REPO as ROOT, Progress, fmt, log, mean_std, stage, table,
+    test_pipeline_images, write_report)
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
 FINOLA = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
@@ -167,67 +166,53 @@ def main():
         cache=osp.join(args.work_dir, 'fmnist_test_pipeline.pt'))
     results, t_start = {}, time.perf_counter()
     jobs = [(n, s) for n in variants for s in args.seeds]
-    for i, (name, seed) in enumerate(jobs):
+    progress = Progress(len(jobs))
+    for name, seed in jobs:
         path, options = variants[name]
         size_key = ('model.neck.bottleneck' if path == PLAIN
                     else 'model.neck.channels')
         options = {size_key: args.channels, **options}
-        out = osp.join(args.work_dir, f'{name}_c{args.channels}_it'
-                       f'{args.iters}_b{args.batch}_t{args.test_images}'
-                       f'_s{seed}.json')
-        if osp.isfile(out):
-            with open(out) as f:
-                res = json.load(f)
-        else:
-            cfg = Config.fromfile(path)
-            cfg.merge_from_dict(options)
-            cfg.param_scheduler[1].end = args.iters
-            cfg.param_scheduler[0].end = max(1, args.iters // 20)
-            cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
-            print(f'[ae_ablation] {name} seed {seed}: {options}', flush=True)
-            res = dict(name=name, seed=seed, config=osp.relpath(path, ROOT),
-                       options={k: str(v) for k, v in options.items()},
-                       **train_and_score(cfg, images, args, seed,
-                                         lambda m: print(m, flush=True)))
-            with open(out, 'w') as f:
-                json.dump(res, f, indent=1)
+        cfg = Config.fromfile(path)
+        cfg.merge_from_dict(options)
+        cfg.param_scheduler[1].end = args.iters
+        cfg.param_scheduler[0].end = max(1, args.iters // 20)
+        cfg.param_scheduler[1].begin = cfg.param_scheduler[0].end
+        res, cached = stage(
+            osp.join(args.work_dir, f'{name}_c{args.channels}_it'
+                     f'{args.iters}_b{args.batch}_t{args.test_images}'
+                     f'_s{seed}.json'),
+            lambda: dict(name=name, seed=seed,
+                         config=osp.relpath(path, ROOT),
+                         options={k: str(v) for k, v in options.items()},
+                         **train_and_score(cfg, images, args, seed, log)))
         results.setdefault(name, []).append(res)
-        el = time.perf_counter() - t_start
-        print(f'[ae_ablation] {i + 1}/{len(jobs)} {name} seed {seed}: PSNR '
-              f'{res["psnr"]:.2f} dB ({res["s_per_iter"]:.3f} s/iter); '
-              f'elapsed {el / 60:.1f} min, ETA '
-              f'{el / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
-              flush=True)
-    ref = statistics.mean(r['psnr'] for r in results.get('plain', [])) \
-        if 'plain' in results else None
-    lines = [f'C = k = {args.channels}, {args.iters} iters x batch '
-             f'{args.batch}, PSNR (dB) on the first {args.test_images} test '
-             f'images, seeds {args.seeds}', '',
-             '| variant | overrides | PSNR | - plain AE | off-axis residual |'
-             ' s/iter |', '|---|---|---|---|---|---|']
-    rows = []
+        progress.step(f'{name} seed {seed}: PSNR {res["psnr"]:.2f} dB '
+                      f'({res["s_per_iter"]:.3f} s/iter)', cached)
+    ref = mean_std([r['psnr'] for r in results.get('plain', [])])[0]
+    rows, body = [], []
     for name, runs in results.items():
-        ps = [r['psnr'] for r in runs]
-        mean = statistics.mean(ps)
-        std = statistics.stdev(ps) if len(ps) > 1 else 0.
-        row = dict(name=name, options=runs[0]['options'], psnr_mean=mean,
-                   psnr_std=std, psnr=ps, s_per_iter=statistics.mean(
-                       r['s_per_iter'] for r in runs),
-                   off_axis=None if runs[0].get('off_axis') is None else
-                   statistics.mean(r['off_axis'] for r in runs))
+        psnr = mean_std([r['psnr'] for r in runs])
+        off = mean_std([r.get('off_axis') for r in runs])[0]
+        row = dict(name=name, options=runs[0]['options'], psnr_mean=psnr[0],
+                   psnr_std=psnr[1] or 0., psnr=[r['psnr'] for r in runs],
+                   s_per_iter=mean_std([r['s_per_iter'] for r in runs])[0],
+                   off_axis=off)
         rows.append(row)
-        opts = ', '.join(f'{k.replace("model.neck.", "")}={v}'
-                         for k, v in row['options'].items())
-        diff = '-' if ref is None else f'{mean - ref:+.2f}'
-        pm = f' ± {std:.2f}' if len(ps) > 1 else ''
-        off = '-' if row['off_axis'] is None else f'{row["off_axis"]:.3f}'
-        lines.append(f'| {name} | {opts} | {mean:.2f}{pm} | {diff} | {off} '
-                     f'| {row["s_per_iter"]:.3f} |')
-    print('\n'.join(lines))
-    json_path = osp.join(args.work_dir, f'ae_ablation_c{args.channels}.json')
-    with open(json_path, 'w') as f:
-        json.dump(dict(rows=rows, args=vars(args)), f, indent=1)
-    print(f'JSON: {json_path}')
+        body.append([
+            name, ', '.join(f'{k.replace("model.neck.", "")}={v}'
+                            for k, v in row['options'].items()),
+            fmt(psnr), '-' if ref is None else f'{psnr[0] - ref:+.2f}',
+            '-' if off is None else f'{off:.3f}',
+            f'{row["s_per_iter"]:.3f}'])
+    write_report(
+        osp.join(args.work_dir, f'ae_ablation_c{args.channels}'),
+        dict(main=table(
+            f'ae_ablation: C = k = {args.channels}',
+            ['variant', 'overrides', 'PSNR', '- plain AE',
+             'off-axis residual', 's/iter'], body,
+            f'{args.iters} iters x batch {args.batch}, PSNR (dB) on the '
+            f'first {args.test_images} test images, seeds {args.seeds}')),
+        dict(rows=rows, args=vars(args)), t_start)
 
 
 if __name__ == '__main__':

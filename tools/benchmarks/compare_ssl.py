@@ -41,7 +41,6 @@ import functools
 import json
 import os
 import os.path as osp
-import platform
 import statistics
 import sys
 import time
@@ -52,27 +51,34 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from tools.benchmarks.engine import (
-    PRETRAIN_METHODS, REPO as ROOT, Progress, bar_chart, config_digest, fmt,
-    markdown_table, mask_generator_step, mean_std, paired_delta,
-    pretrain_config, read_scalars, shorten_schedule, stage,
-    train_in_subprocess)
+    PRETRAIN_METHODS, RECOMMENDED, REPO as ROOT, Progress, bar_chart,
+    config_digest, fmt, mask_generator_step, mean_std, paired_delta,
+    pretrain_config, read_scalars, run_logged, shorten_schedule, stage, table,
+    train_in_subprocess, write_report)
 
-# the evaluation configs of each encoder (configs/benchmarks/); 'start':
-# the method whose iteration-0 weights are the untrained-start control (the
-# ViT configs share MAE's initialisation scheme, backbone.mae_init; the
-# Mobile-Former ones start as the probe config does, so no second control)
-ENCODERS = {
-    'vit-tiny-p4': dict(
-        probe='linear-probe_vit-tiny-p4_1xb256-500it_fmnist-32px.py',
-        finetune='fine-tune_vit-tiny-p4_1xb128-2k_fmnist-32px.py',
-        start='mae'),
-    'mobile-former-tiny': dict(
-        probe='linear-probe_mobile-former-tiny_1xb256-500it_fmnist-32px.py',
-        finetune='fine-tune_mobile-former-tiny_1xb128-2k_fmnist-32px.py',
-        start=None),
+# 'start': the method whose iteration-0 weights are the untrained-start
+# control (the ViT configs share MAE's initialisation scheme,
+# backbone.mae_init; the Mobile-Former ones start as the probe config does,
+# so no second control)
+ENCODERS = {'vit-tiny-p4': dict(start='mae'),
+            'mobile-former-tiny': dict(start=None)}
+# the evaluation configs (configs/benchmarks/) on each dataset, and the
+# images pretraining reads (its `train` split) for the epoch count
+DATASETS = {
+    'fmnist': dict(title='Fashion-MNIST 32 px', train_images=55000,
+                   probe='linear-probe_{}_1xb256-500it_fmnist-32px.py',
+                   finetune='fine-tune_{}_1xb128-2k_fmnist-32px.py',
+                   supervised='supervised_{}_1xb128-2k_fmnist-32px.py'),
+    'cifar10': dict(title='CIFAR-10 32 px', train_images=45000,
+                    probe='linear-probe_{}_1xb256-500it_cifar10-32px.py',
+                    finetune='fine-tune_{}_1xb128-2k_cifar10-32px.py',
+                    supervised='supervised_{}_1xb128-2k_cifar10-32px.py'),
 }
 RANDOM = 'random-init'  # the plain encoder, as the probe config builds it
 START = 'untrained-start'  # MAE's pretraining run stopped at iteration 0
+RAW = 'raw-pixels'  # the normalised pixels themselves as features
+SUPERVISED = 'supervised'  # the fine-tune recipe from scratch, equal compute
+CONTROLS = (RANDOM, START, RAW, SUPERVISED)
 BASELINES = ('mae', 'simmim')
 # --budget presets (docs/evaluation.md). 'cpu' is the default: 3 seeds fit
 # in about 2 hours on 2 cores. It aims at a budget where pretraining clearly
@@ -147,6 +153,15 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--encoder', default='vit-tiny-p4',
                         choices=sorted(ENCODERS))
+    parser.add_argument('--dataset', default='fmnist',
+                        choices=sorted(DATASETS))
+    parser.add_argument('--split', default='test', choices=('val', 'test'),
+                        help='val: every score on the validation split, '
+                        'the test images never read (screens, ablations, '
+                        'choices); test (default): the read-out settings '
+                        'chosen on val, then the test split scored once')
+    parser.add_argument('--data-root', help='the dataset\'s folder for '
+                        'every config (default: the configs\')')
     parser.add_argument('--methods', nargs='+', help='default: all the '
                         'encoder supports')
     parser.add_argument('--variant', action='append', default=[],
@@ -207,6 +222,15 @@ def parse_args():
     for key, value in BUDGETS[args.budget].items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    if args.ablate and args.split == 'test':
+        parser.error('--ablate is a screen, a choice: give --split val '
+                     '(choices are made on validation, never on test)')
+    for key in ('probe', 'finetune'):
+        path = eval_config(args, key)
+        if not osp.isfile(path):
+            parser.error(f'no {key} config {osp.relpath(path, ROOT)} for '
+                         f'--encoder {args.encoder} --dataset '
+                         f'{args.dataset}')
     if args.smoke:
         args.pretrain_iters, args.probe_iters = 2, 2
         args.finetune_iters, args.probe_epochs = 2, 2
@@ -215,6 +239,7 @@ def parse_args():
     # the budget is in the name: a rerun continues only the same budget
     args.work_dir = args.work_dir or osp.join(
         ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if args.smoke else ''),
+        ('' if args.dataset == 'fmnist' else f'{args.dataset}_') +
         f'{args.encoder}_it{args.pretrain_iters}_b{args.pretrain_batch}'
         f'_bank{args.train_images}_test{args.test_images}')
     return args
@@ -259,8 +284,29 @@ def parse_variant(text: str, methods) -> tuple:
 
 
 # ---------------------------------------------------------------- configs
+def eval_config(args, key: str) -> str:
+    """The probe, fine-tune or supervised config for the encoder and
+    dataset."""
+    return osp.join(ROOT, 'configs/benchmarks',
+                    DATASETS[args.dataset][key].format(args.encoder))
+
+
+def use_splits(cfg, val_images: int = None) -> None:
+    """Point a classification config at the fixed splits: it trains on
+    `train`, validates on `val` (its first ``val_images``, class-balanced;
+    all if None), and only its test loader reads the test images
+    (tools/test.py, once)."""
+    import copy
+    if cfg.get('val_dataloader'):
+        cfg.train_dataloader.dataset.split = 'train'
+        cfg.val_dataloader.dataset = dict(
+            copy.deepcopy(cfg.train_dataloader.dataset), split='val',
+            indices=val_images,
+            pipeline=copy.deepcopy(cfg.test_dataloader.dataset.pipeline))
+
+
 def budget_config(path: str, iters: int, seed: int, options: dict,
-                  smoke: bool, batch_size: int = None):
+                  smoke: bool, batch_size: int = None, data_root=None):
     """The config at ``path`` for ``iters`` iterations and ``seed``: its
     iteration-based LR schedule stretched to fit, only the last checkpoint
     and a few for resume kept, the final validation on the test set.
@@ -283,15 +329,18 @@ def budget_config(path: str, iters: int, seed: int, options: dict,
         type='CheckpointHook', by_epoch=False, max_keep_ckpts=1,
         interval=max(1, iters // 4))
     cfg.randomness = dict(seed=seed)
-    if cfg.get('val_dataloader'):
-        cfg.val_dataloader.dataset.indices = None  # score all 10,000
+    if data_root:
+        for split in ('train', 'val', 'test'):
+            if cfg.get(f'{split}_dataloader'):
+                cfg[f'{split}_dataloader'].dataset.data_root = data_root
     if smoke:
         for split in ('train', 'val', 'test'):
             loader = cfg.get(f'{split}_dataloader')
             if loader:
                 loader.update(num_workers=0, persistent_workers=False,
                               batch_size=min(loader.batch_size, 8))
-                loader.dataset.indices = 32
+                if split != 'val':  # a split's first N are balanced
+                    loader.dataset.indices = 32
         cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
         for hook in cfg.get('custom_hooks', []):
             if hook['type'] == 'OnlineKNNHook':
@@ -300,16 +349,17 @@ def budget_config(path: str, iters: int, seed: int, options: dict,
 
 
 def pretrain(args, method: str, options: dict, seed: int, work_dir: str):
-    cfg = budget_config(pretrain_config(method, args.encoder),
+    cfg = budget_config(pretrain_config(method, args.encoder, args.dataset),
                         args.pretrain_iters, seed, options, args.smoke,
-                        args.pretrain_batch)
+                        args.pretrain_batch, args.data_root)
     wall = train_in_subprocess(cfg, work_dir)
     times = [r['time'] for r in read_scalars(work_dir) if 'time' in r]
     batch = cfg.train_dataloader.batch_size
     return dict(checkpoint=osp.join(work_dir,
                                     f'iter_{args.pretrain_iters}.pth'),
                 iters=args.pretrain_iters, batch_size=batch,
-                epochs=args.pretrain_iters * batch / 60000,
+                epochs=args.pretrain_iters * batch /
+                DATASETS[args.dataset]['train_images'],
                 wall_s=wall,
                 images_per_s=batch / statistics.median(times) if times
                 else None)
@@ -319,9 +369,9 @@ def start_config(args, seed: int):
     """ENCODERS[...]['start']'s pretraining config at this budget and seed,
     ended by InitialWeightsHook before its first iteration."""
     cfg = budget_config(pretrain_config(ENCODERS[args.encoder]['start'],
-                                        args.encoder),
+                                        args.encoder, args.dataset),
                         args.pretrain_iters, seed, {}, args.smoke,
-                        args.pretrain_batch)
+                        args.pretrain_batch, args.data_root)
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
         dict(type='InitialWeightsHook', filename='iter_0.pth', stop=True)]
     return cfg
@@ -339,50 +389,55 @@ def untrained_start(args, seed: int, work_dir: str) -> dict:
                 start_of=ENCODERS[args.encoder]['start'])
 
 
-def frozen_eval(args, ckpt: str, seed: int) -> dict:
-    """kNN and (feature) linear probe of the frozen encoder in ``ckpt``."""
+def frozen_eval(args, ckpt: str, seed: int, raw: bool = False) -> dict:
+    """kNN and (feature) linear probe of the frozen encoder in ``ckpt`` (or
+    of the normalised pixels, ``raw``), their settings chosen on the `val`
+    split; with --split test, then scored once on the test images."""
     from mmengine.config import Config
 
-    from finola_mm.evaluation import frozen_features, frozen_readout
-    cfg = Config.fromfile(osp.join(ROOT, 'configs/benchmarks',
-                                   ENCODERS[args.encoder]['probe']))
+    from finola_mm.evaluation import frozen_features, tuned_readout
+    from finola_mm.evaluation.feature_probe import KNN_GRID
+    cfg = Config.fromfile(eval_config(args, 'probe'))
     cfg.model.backbone.init_cfg = dict(
         type='Pretrained', checkpoint=ckpt, prefix='backbone.') if ckpt \
         else None
+    if args.data_root:
+        for split in ('train', 'test'):
+            cfg[f'{split}_dataloader'].dataset.data_root = args.data_root
     if args.smoke:
         cfg.test_dataloader.update(num_workers=0, batch_size=16)
     import torch
     torch.manual_seed(seed)  # the random-init control's weights
     start = time.perf_counter()
-    train, test = frozen_features(cfg, args.train_images or None,
-                                  args.test_images or None,
-                                  recalibrate_bn_images=args.recalibrate_bn)
+    train, *queries = frozen_features(
+        cfg, args.train_images or None, args.test_images or None,
+        recalibrate_bn_images=args.recalibrate_bn,
+        queries=('val', 'test') if args.split == 'test' else ('val', ),
+        forward=(lambda backbone, x: x.flatten(1)) if raw else None,
+        val_indices=32 if args.smoke else None)
     feature_s = time.perf_counter() - start
-    result = dict(frozen_readout(train, test, args.probe == 'features',
-                                 args.lowshot_labels, args.probe_epochs,
-                                 seed),
+    val, test = queries if len(queries) == 2 else (queries[0], None)
+    result = dict(tuned_readout(train, val, test, args.lowshot_labels, seed,
+                                knn_grid=(4, 8) if args.smoke else KNN_GRID),
                   feature_s=feature_s,
-                  num_train=len(train[0]), num_test=len(test[0]),
+                  num_train=len(train[0]), num_val=len(val[0]),
+                  num_test=None if test is None else len(test[0]),
                   inputs_normalised=True, train_split='probe',
                   train_images=args.train_images,
-                  test_images=args.test_images,
-                  probe_epochs=args.probe_epochs)
+                  test_images=args.test_images, tuned_on='val')
     return result
 
 
 def frozen_is_current(args, result: dict) -> bool:
-    """A cached frozen stage is rerun if it is from before the features
-    were taken of normalised inputs (until 2026-12-01 they were of raw
-    0-255 pixels: ``finola_mm.utils.build_model``) or of the class-balanced
-    ``probe`` split (until 2026-12-03 the first N training images), was
-    made with other
-    image counts or probe epochs, lacks the feature probe asked for, or is
-    from before the low-shot probe."""
+    """A cached frozen stage is rerun if it was made with other image
+    counts, lacks the low-shot probe asked for, or is from before the
+    read-out was tuned on `val` (until 2026-12-03 it was not; before that
+    it read the first N training images, and until 2026-12-01 raw 0-255
+    pixels)."""
     same = all(result.get(k) == getattr(args, k) for k in
-               ('train_images', 'test_images', 'probe_epochs'))
-    return (result.get('inputs_normalised', False) and same
-            and result.get('train_split') == 'probe'  # not the first N
-            and (args.probe != 'features' or 'linear/top1' in result)
+               ('train_images', 'test_images'))
+    return (same and result.get('tuned_on') == 'val'
+            and result.get('scored_on') == args.split
             and (not args.lowshot_labels or
                  result.get('lowshot_labels') == min(args.lowshot_labels,
                                                      result['num_train'])))
@@ -390,17 +445,54 @@ def frozen_is_current(args, result: dict) -> bool:
 
 def config_run(args, key: str, iters: int, ckpt: str, seed: int,
                work_dir: str) -> dict:
-    """The probe or fine-tune config via tools/train.py; its final top-1/5."""
-    cfg = budget_config(
-        osp.join(ROOT, 'configs/benchmarks', ENCODERS[args.encoder][key]),
-        iters, seed, {}, args.smoke)
-    if not ckpt:  # the random-init control: fix its weights by the seed
+    """The probe, fine-tune or supervised config via tools/train.py on the
+    `train` split, validated on `val`; with --split test, its last
+    checkpoint is then scored once on the test images (tools/test.py)."""
+    cfg = budget_config(eval_config(args, key), iters, seed, {}, args.smoke,
+                        data_root=args.data_root)
+    use_splits(cfg, 32 if args.smoke else None)
+    if not ckpt:  # a control from scratch: its weights fixed by the seed
         cfg.model.backbone.init_cfg = None
     wall = train_in_subprocess(cfg, work_dir, pretrained=ckpt)
     final = [r for r in read_scalars(work_dir) if 'accuracy/top1' in r][-1]
-    name = 'linear' if key == 'probe' else 'finetune'
-    return {f'{name}/top1': final['accuracy/top1'],
-            f'{name}/top5': final.get('accuracy/top5'), f'{name}_s': wall}
+    name = {'probe': 'linear', 'finetune': 'finetune',
+            'supervised': 'finetune'}[key]
+    result = {f'{name}/top1': final['accuracy/top1'],
+              f'{name}/val_top1': final['accuracy/top1'],
+              f'{name}/top5': final.get('accuracy/top5'), f'{name}_s': wall,
+              f'{name}/iters': iters, 'scored_on': 'val'}
+    if args.split == 'test':
+        test = test_once(osp.join(work_dir, 'config.py'),
+                         osp.join(work_dir, f'iter_{iters}.pth'),
+                         osp.join(work_dir, 'test'))
+        result.update({f'{name}/top1': test['accuracy/top1'],
+                       f'{name}/top5': test.get('accuracy/top5'),
+                       'scored_on': 'test'})
+    return result
+
+
+def test_once(config: str, ckpt: str, work_dir: str) -> dict:
+    """tools/test.py of ``ckpt`` on the config's test loader -> metrics."""
+    import glob
+    run_logged([sys.executable, osp.join(ROOT, 'tools', 'test.py'), config,
+                ckpt, '--work-dir', work_dir],
+               osp.join(work_dir, 'stdout.log'))
+    logs = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))
+    with open(logs[-1]) as f:
+        return json.load(f)
+
+
+def supervised_iters(args) -> int:
+    """Supervised from scratch at equal compute: as many images as
+    pretraining plus fine-tuning see, in the supervised config's batches."""
+    from mmengine.config import Config
+    batch = Config.fromfile(eval_config(
+        args, 'supervised')).train_dataloader.batch_size
+    finetune = Config.fromfile(eval_config(
+        args, 'finetune')).train_dataloader.batch_size
+    images = (args.pretrain_iters * args.pretrain_batch +
+              args.finetune_iters * finetune)
+    return -(-images // batch)
 
 
 def run_identity(args, method: str, options: dict, seed: int) -> dict:
@@ -410,9 +502,10 @@ def run_identity(args, method: str, options: dict, seed: int) -> dict:
     if method == START:
         digest = config_digest(start_config(args, seed))
     else:
-        digest = None if method == RANDOM else config_digest(budget_config(
-            pretrain_config(method, args.encoder), args.pretrain_iters,
-            seed, options, args.smoke, args.pretrain_batch))
+        digest = None if method in CONTROLS else config_digest(budget_config(
+            pretrain_config(method, args.encoder, args.dataset),
+            args.pretrain_iters, seed, options, args.smoke,
+            args.pretrain_batch, args.data_root))
     return json.loads(json.dumps(dict(method=method, options=options,
                                       config_sha256=digest)))
 
@@ -452,13 +545,15 @@ def run_all(args, runs: list) -> list:
     """[(name, method, options)] x seeds -> one result dict per run."""
     jobs = shard_jobs(runs, args.seeds, args.shard)
     results, progress = [], Progress(len(jobs))
+    split = args.split
     for seed, name, method, options in jobs:
         work = osp.join(args.work_dir, f'{name}_seed{seed}')
         os.makedirs(work, exist_ok=True)
         check_same_run(work, run_identity(args, method, options, seed))
-        row = dict(name=name, method=method, options=options, seed=seed)
-        ckpt = None
-        if method != RANDOM:
+        row = dict(name=name, method=method, options=options, seed=seed,
+                   frozen={}, finetune=None)
+        ckpt, cached = None, True
+        if method not in (RANDOM, RAW, SUPERVISED):
             pre, cached = stage(osp.join(work, 'pretrain.json'), lambda: (
                 untrained_start(args, seed, osp.join(work, 'pretrain'))
                 if method == START else pretrain(
@@ -470,83 +565,91 @@ def run_all(args, runs: list) -> list:
                   f'{pre["wall_s"] / 60:.1f} min, '
                   f'{pre["images_per_s"] or 0:.0f} img/s' if pre['iters']
                   else f'    {name} seed {seed}: {ckpt}', flush=True)
-        frozen = ('frozen.json' if not args.recalibrate_bn else
-                  f'frozen_bn{args.recalibrate_bn}.json')
-        row['frozen'], cached = stage(
-            osp.join(work, frozen), lambda: frozen_eval(args, ckpt, seed),
-            functools.partial(frozen_is_current, args))
-        if args.probe == 'config':
-            probe, _ = stage(osp.join(work, 'probe.json'), lambda: config_run(
-                args, 'probe', args.probe_iters, ckpt, seed,
-                osp.join(work, 'probe')))
+        if method != SUPERVISED:
+            row['frozen'], f_cached = stage(
+                osp.join(work, f'frozen_{split}.json'),
+                lambda: frozen_eval(args, ckpt, seed, raw=method == RAW),
+                functools.partial(frozen_is_current, args))
+            cached = cached and f_cached
+        if args.probe == 'config' and method not in (RAW, SUPERVISED):
+            probe, _ = stage(osp.join(work, f'probe_{split}.json'),
+                             lambda: config_run(
+                                 args, 'probe', args.probe_iters, ckpt, seed,
+                                 osp.join(work, 'probe')))
             row['frozen'].update(probe)
-        if args.finetune:
+        if method == SUPERVISED or (args.finetune and method != RAW):
+            key, iters = (('supervised', supervised_iters(args))
+                          if method == SUPERVISED else
+                          ('finetune', args.finetune_iters))
             row['finetune'], ft_cached = stage(
-                osp.join(work, 'finetune.json'), lambda: config_run(
-                    args, 'finetune', args.finetune_iters, ckpt, seed,
-                    osp.join(work, 'finetune')))
+                osp.join(work, f'{key}_{split}.json'), lambda: config_run(
+                    args, key, iters, ckpt, seed, osp.join(work, key)))
             cached = cached and ft_cached
-        f = row['frozen']
-        ft = (f', fine-tune top-1 {row["finetune"]["finetune/top1"]:.2f}'
-              if row.get('finetune') else '')
-        progress.step(f'{name} seed {seed}: linear top-1 '
-                      f'{f["linear/top1"]:.2f}, kNN top-1 '
-                      f'{f["knn/top1"]:.2f}{ft}', cached)
+        f, ft = row['frozen'], row['finetune']
+        progress.step(f'{name} seed {seed} ({split}): ' + ', '.join(
+            f'{label} {part[key]:.2f}' for label, part, key in (
+                ('linear top-1', f, 'linear/top1'),
+                ('kNN top-1', f, 'knn/top1'),
+                ('fine-tune top-1', ft or {}, 'finetune/top1'))
+            if part.get(key) is not None), cached)
         results.append(row)
     return results
 
 
 # ---------------------------------------------------------------- report
+METRICS = ('linear/top1', 'knn/top1', 'finetune/top1', 'lowshot/top1')
+
+
 def summarize(results: list, runs: list) -> list:
-    """One row per run name: metrics as (mean, std) over seeds."""
+    """One row per run name: metrics as (mean, std) over seeds, and the
+    paired per-seed differences against MAE and against the best control
+    of each metric."""
     rows = []
     for name, method, options in runs:
         group = [r for r in results if r['name'] == name]
         pre = [r.get('pretrain') or {} for r in group]
         row = dict(name=name, method=method, options=options,
-                   seeds=len(group),
+                   seeds=len(group), control=method in CONTROLS,
                    epochs=pre[0].get('epochs'),
                    iters=pre[0].get('iters'),
                    pretrain_min=mean_std([p['wall_s'] / 60 for p in pre
                                           if p.get('iters')]),
                    images_per_s=mean_std([p.get('images_per_s')
                                           for p in pre if p]))
-        for key in ('linear/top1', 'linear/top5', 'knn/top1', 'knn/top5',
-                    'lowshot/top1'):
-            row[key] = mean_std([r['frozen'].get(key) for r in group])
-        row['finetune/top1'] = mean_std(
-            [r['finetune']['finetune/top1'] for r in group
-             if r.get('finetune')])
+        for key in METRICS + ('linear/top5', 'knn/top5'):
+            row[key] = mean_std([metric(r, key) for r in group])
         rows.append(row)
-    control = next(r for r in rows if r['method'] == RANDOM)
-    start = next((r for r in rows if r['method'] == START), None)
-    baselines = [r for r in rows if r['name'] in BASELINES]
-    best = max(baselines, key=lambda r: r['linear/top1'][0]) \
-        if baselines else None
+    controls = [r for r in rows if r['control']]
+    best_control = {}
+    for key in METRICS:
+        scored = [r for r in controls if r[key][0] is not None]
+        if scored:
+            best_control[key] = max(scored, key=lambda r: r[key][0])['name']
+    by_name = {r['name']: r for r in rows}
     for row in rows:
-        row['delta_random'] = paired_delta(
-            results, row['name'], RANDOM,
-            functools.partial(metric, key='linear/top1'))
-        row['delta_random/lowshot'] = paired_delta(
-            results, row['name'], RANDOM,
-            functools.partial(metric, key='lowshot/top1'))
-        if start is not None:  # what the pretraining iterations added
-            for key in ('linear/top1', 'finetune/top1'):
+        row['best_control'] = best_control
+        for key in METRICS:
+            value = functools.partial(metric, key=key)
+            row[f'delta_random/{key}'] = paired_delta(
+                results, row['name'], RANDOM, value)
+            if 'mae' in by_name:
+                row[f'delta_mae/{key}'] = paired_delta(
+                    results, row['name'], 'mae', value)
+            if key in best_control:
+                row[f'delta_control/{key}'] = paired_delta(
+                    results, row['name'], best_control[key], value)
+            if START in by_name:  # what the pretraining iterations added
                 row[f'delta_start/{key}'] = paired_delta(
-                    results, row['name'], START,
-                    functools.partial(metric, key=key))
-        if best is not None:
-            row['best_baseline'] = best['name']
-            for key in ('linear/top1', 'finetune/top1'):
-                row[f'delta_best/{key}'] = paired_delta(
-                    results, row['name'], best['name'],
-                    functools.partial(metric, key=key))
-        if row is not control and row is not start:
-            row['beats_random'] = row['linear/top1'][0] > \
-                control['linear/top1'][0]
-            if start is not None:
-                row['beats_start'] = row['linear/top1'][0] > \
-                    start['linear/top1'][0]
+                    results, row['name'], START, value)
+        row['delta_random'] = row['delta_random/linear/top1']
+        if not row['control']:
+            random = by_name[RANDOM]['linear/top1'][0]
+            row['beats_random'] = row['linear/top1'][0] > random
+            row['beats_controls'] = all(
+                row[key][0] is not None and row[key][0] >
+                by_name[best_control[key]][key][0]
+                for key in ('linear/top1', 'knn/top1')
+                if key in best_control)
     return rows
 
 
@@ -556,40 +659,37 @@ def metric(result: dict, key: str):
     return part.get(key)
 
 
-def markdown(rows: list, encoder: str, lowshot: int) -> str:
-    best = rows[0].get('best_baseline', '-')
+def table_rows(rows: list, split: str, lowshot: int) -> tuple:
+    """(head, body) of the comparison table; every score column names the
+    split it was measured on."""
     shots = f'{lowshot:,}-label linear'
-    has_start = any(r['method'] == START for r in rows)
-    starts = [f'Δ {k} vs {START}' for k in ('linear', 'fine-tune')
-              if has_start]
-    head = ['method', 'encoder', 'pretrain epochs (iters)', 'pretrain min',
-            'pretrain img/s', 'linear top-1', 'kNN top-1', 'fine-tune top-1',
-            f'{shots} top-1', 'Δ linear vs random-init',
-            f'Δ {shots} vs random-init', *starts, f'Δ linear vs {best}',
-            f'Δ fine-tune vs {best}', 'beats random-init']
+    cols = (('linear/top1', 'linear'), ('knn/top1', 'kNN'),
+            ('finetune/top1', 'fine-tune'))
+    has_mae = any(r['name'] == 'mae' for r in rows)
+    head = ['method', 'pretrain epochs (iters)', 'pretrain min',
+            *[f'{label} top-1 ({split})' for _, label in cols],
+            f'{shots} top-1 ({split})',
+            *[f'Δ {label} vs mae' for _, label in cols if has_mae],
+            *[f'Δ {label} vs best control' for _, label in cols],
+            'beats every control (linear, kNN)']
     body = []
     for r in rows:
         epochs = '-' if r['iters'] is None else \
             f'{r["epochs"]:.2f} ({r["iters"]})'
-        beats = {True: 'yes', False: '**NO**'}.get(r.get('beats_random'),
+        beats = {True: 'yes', False: '**NO**'}.get(r.get('beats_controls'),
                                                   '(control)')
         body.append([
-            r['name'], encoder, epochs, fmt(r['pretrain_min'], 1),
-            fmt(r['images_per_s'], 0), fmt(r['linear/top1']),
-            fmt(r['knn/top1']), fmt(r['finetune/top1']),
-            fmt(r['lowshot/top1']), fmt(r['delta_random'], sign=True),
-            fmt(r['delta_random/lowshot'], sign=True),
-            *[fmt(r.get(f'delta_start/{k}'), sign=True)
-              for k in ('linear/top1', 'finetune/top1') if has_start],
-            fmt(r.get('delta_best/linear/top1'), sign=True),
-            fmt(r.get('delta_best/finetune/top1'), sign=True), beats])
-    return markdown_table(head, body)
+            r['name'], epochs, fmt(r['pretrain_min'], 1),
+            *[fmt(r[key]) for key, _ in cols], fmt(r['lowshot/top1']),
+            *[fmt(r.get(f'delta_mae/{key}'), sign=True)
+              for key, _ in cols if has_mae],
+            *[fmt(r.get(f'delta_control/{key}'), sign=True)
+              for key, _ in cols], beats])
+    return head, body
 
 
 def chart(rows: list, path: str, title: str) -> None:
-    keys = [k for k in ('linear/top1', 'knn/top1', 'finetune/top1',
-                        'lowshot/top1')
-            if any(r[k][0] is not None for r in rows)]
+    keys = [k for k in METRICS if any(r[k][0] is not None for r in rows)]
     bar_chart([r['name'] for r in rows],
               {k: [r[k] for r in rows] for k in keys}, path, title)
 
@@ -598,7 +698,8 @@ def main():
     args = parse_args()
     from mmengine.logging import MMLogger  # in-process feature passes: quiet
     MMLogger.get_instance('compare_ssl', log_level='WARNING')
-    methods = PRETRAIN_METHODS[args.encoder]
+    methods = PRETRAIN_METHODS[args.encoder] + (
+        (RECOMMENDED, ) if args.encoder == 'vit-tiny-p4' else ())
     chosen = args.methods or methods
     unknown = set(chosen) - set(methods)
     if unknown:
@@ -608,7 +709,8 @@ def main():
         raise SystemExit('--ablate: the variants are written for '
                          'vit-tiny-p4 (MAE, patch mask generator).')
     variants = args.variant + list(ABLATIONS if args.ablate else ())
-    controls = [RANDOM] + [START] * bool(ENCODERS[args.encoder]['start'])
+    controls = [RANDOM] + [START] * bool(ENCODERS[args.encoder]['start']) + \
+        [RAW] + [SUPERVISED] * osp.isfile(eval_config(args, 'supervised'))
     runs = [(c, c, {}) for c in controls] + [(m, m, {}) for m in chosen] + [
         parse_variant(v, methods) for v in variants]
     names = [r[0] for r in runs]
@@ -622,44 +724,38 @@ def main():
               f'({len(results)} jobs); rerun without --shard for the table.')
         return
     rows = summarize(results, runs)
-    table = markdown(rows, args.encoder, args.lowshot_labels)
-    bn_stats = (f're-estimated on {args.recalibrate_bn} training images'
-                if args.recalibrate_bn else 'as pretrained')
-    budget = (f'budget {args.budget}: {args.pretrain_iters} pretraining '
-              f'iterations, batch {args.pretrain_batch}, {args.seeds} '
-              f'seed(s), mean ± std over seeds, Δ = paired per-seed '
-              f'difference; fine-tune {args.finetune_iters if args.finetune else 0} '
-              f'iterations; probe: {args.probe}; BatchNorm statistics '
-              f'{bn_stats}; {results[0]["frozen"]["num_train"]} '
-              f'train / {results[0]["frozen"]["num_test"]} test images')
-    print(f'\n## compare_ssl: {args.encoder} on Fashion-MNIST 32 px\n\n'
-          f'{budget}\n\n{table}\n')
+    frozen = next(r['frozen'] for r in results if r['frozen'])
+    title = DATASETS[args.dataset]['title']
+    best = rows[0]['best_control']
+    budget = (
+        f'{title}, budget {args.budget}: {args.pretrain_iters} pretraining '
+        f'iterations, batch {args.pretrain_batch}; fine-tune '
+        f'{args.finetune_iters if args.finetune else 0} iterations; '
+        f'{SUPERVISED}: the fine-tune recipe from scratch for '
+        f'{supervised_iters(args)} iterations (as many images as '
+        f'pretraining plus fine-tuning); {args.seeds} seed(s), mean ± std, '
+        f'Δ = paired per-seed difference. Read-out (kNN k, probe LR and '
+        f'epochs) chosen per row on the {frozen["num_val"]}-image val split'
+        + ('' if args.split == 'val' else ', then the test split scored '
+           'once') + f'; {frozen["num_train"]} probe images; scores on '
+        f'{args.split} ({frozen["num_test"] or frozen["num_val"]} images). '
+        'Best control: ' + ', '.join(f'{k.split("/")[0]} {v}'
+                                     for k, v in best.items()))
     for r in rows:
-        for control in controls:
-            key = 'beats_random' if control == RANDOM else 'beats_start'
-            if r.get(key) is False:
-                ref = next(c for c in rows if c['name'] == control)
-                print(f'WARNING: {r["name"]} does not beat the {control} '
-                      f'control on linear top-1 ({fmt(r["linear/top1"])} '
-                      f'vs {fmt(ref["linear/top1"])}).')
-    total = time.perf_counter() - start
-    print(f'total wall time {total / 60:.1f} min')
-
-    os.makedirs(args.out_dir, exist_ok=True)
+        if r.get('beats_controls') is False:
+            print(f'WARNING: {r["name"]} does not beat every control on '
+                  f'linear and kNN top-1 ({fmt(r["linear/top1"])} / '
+                  f'{fmt(r["knn/top1"])}; best controls {best}).')
     stem = osp.join(args.out_dir, f'compare_ssl_{args.encoder}' +
-                    ('_ablation' if args.ablate else '') +
-                    ('_smoke' if args.smoke else ''))
-    with open(stem + '.md', 'w') as f:
-        f.write(f'{budget}\n\n{table}\n')
-    chart(rows, stem + '.png', f'{args.encoder}, Fashion-MNIST 32 px: '
-              f'{budget}')
-    with open(stem + '.json', 'w') as f:
-        json.dump(dict(command=' '.join(sys.argv), args=vars(args),
-                       machine=dict(platform=platform.platform(),
-                                    cpus=os.cpu_count()),
-                       total_wall_s=total, summary=rows, runs=results),
-                  f, indent=2, default=str)
-    print(f'wrote {stem}.md, .json and .png')
+                    ('' if args.dataset == 'fmnist' else f'_{args.dataset}')
+                    + ('_ablation' if args.ablate else '') +
+                    f'_{args.split}' + ('_smoke' if args.smoke else ''))
+    write_report(stem, dict(main=table(
+        f'compare_ssl: {args.encoder}, {title}, {args.split} split',
+        *table_rows(rows, args.split, args.lowshot_labels), budget)),
+        dict(args=vars(args), summary=rows, runs=results), start)
+    chart(rows, stem + '.png', f'{args.encoder}, {budget}')
+    print(f'wrote {stem}.png')
 
 
 if __name__ == '__main__':

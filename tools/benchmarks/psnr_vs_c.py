@@ -1,29 +1,33 @@
 """Benchmark: test PSNR of the FINOLA autoencoder against the number of wave
-equations C, beside two anchors at every C, plus the full-resolution design
-and multi-path FINOLA. Prints markdown tables and writes JSON.
+equations C, beside two anchors at every C, plus (Fashion-MNIST) the
+full-resolution design and multi-path FINOLA, on Fashion-MNIST or CIFAR-10.
 
 Anchors (docs/method.md section 4):
-- PCA with k = C components, closed form on the training split: the best
-  *linear* autoencoder with a C-dim code;
+- PCA with k = C components, closed form on the config's training images:
+  the best *linear* autoencoder with a C-dim code (CIFAR-10: on RGB, 3,072
+  values; Fashion-MNIST: on the grey image, 1,024);
 - the plain convolutional autoencoder with a C-dim bottleneck (same encoder
   and decoder as FINOLA, a free Linear layer in place of growth), trained
-  with the same budget.
+  with the same budget;
+- CIFAR-10 only, for reference: PCA as FINOLA.md reports it (fit on all
+  50,000 training images; ours is fit on the 45,000 of the `train` split).
 
 Every trained run gets the same iterations, batch, schedule and seed, and
-is scored on the same test images.
+is scored on the same test images (the test split, once per configuration;
+nothing here is chosen from it).
 
-    python tools/benchmarks/psnr_vs_c.py                  # the default sweep
+    python tools/benchmarks/psnr_vs_c.py                  # Fashion-MNIST sweep
+    python tools/benchmarks/psnr_vs_c.py --dataset cifar10
     python tools/benchmarks/psnr_vs_c.py --channels 32 128 --fullres 32 \
         --paths --iters 300 --test-images 1000            # quick look
     python tools/benchmarks/psnr_vs_c.py --cfg-options \
         model.neck.finola_cfg.init_std=0.1                # an ablation
 
-Each run is ``Runner.train`` + ``Runner.test`` on the config with its budget;
-a finished run (its result.json) is skipped, so rerunning continues.
+Each run is ``Runner.train`` + ``Runner.test`` on the config with its budget,
+a stage keyed by that full config: a rerun reads finished runs back. Prints
+markdown tables and writes them with JSON and a plot (engine.write_report).
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 import textwrap
@@ -36,38 +40,68 @@ from finola_mm.evaluation import pca_psnr
 # the repository root, so that `tools.` imports when run as a script
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
-from tools.benchmarks.engine import (REPO as ROOT, shorten_schedule,
-                                       test_pipeline_images)
+from tools.benchmarks.engine import (  # noqa: E402
+    REPO as ROOT, Progress, config_digest, config_stage, shorten_schedule,
+    table, test_pipeline_images, write_report)
 
 CFG_DIR = osp.join(ROOT, 'configs/finola_autoencoder')
-FINOLA_CFG = osp.join(CFG_DIR, 'finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py')
-PLAIN_CFG = osp.join(CFG_DIR, 'plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py')
-FULLRES_CFG = osp.join(
-    CFG_DIR, 'finola-ae-fullres_conv-tiny_c128_1xb64-1k_fmnist-32px.py')
+DATASETS = {
+    'fmnist': dict(
+        title='Fashion-MNIST 32 px',
+        finola='finola-ae_conv-tiny_c512_1xb64-2k_fmnist-32px.py',
+        plain='plain-ae_conv-tiny_k512_1xb64-1k_fmnist-32px.py',
+        fullres='finola-ae-fullres_conv-tiny_c128_1xb64-1k_fmnist-32px.py',
+        grey=True, pca_anchor={}),
+    'cifar10': dict(
+        title='CIFAR-10 32 px (JPEG re-encodes of the shared archive)',
+        finola='finola-ae_conv-tiny_c512_1xb64-2k_cifar10-32px.py',
+        plain='plain-ae_conv-tiny_k512_1xb64-1k_cifar10-32px.py',
+        fullres=None, grey=False,
+        # ../shared/FINOLA.md: PCA fit on 50,000 training images, per-image
+        # PSNR on the 10,000 test images (a cited anchor, not a result)
+        pca_anchor={32: 19.83, 64: 21.63, 128: 23.99, 256: 27.29,
+                    512: 32.67}),
+}
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--dataset', default='fmnist', choices=list(DATASETS))
     p.add_argument('--iters', type=int, default=2000,
                    help='training iterations per run (equal budget)')
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--test-images', type=int, default=10000,
-                   help='first N Fashion-MNIST test images scored')
+                   help='N test images scored (round-robin over classes)')
     p.add_argument('--channels', type=int, nargs='+',
                    default=[32, 64, 128, 256, 512], help='C (= k)')
-    p.add_argument('--fullres', type=int, nargs='*', default=[32, 64, 128],
+    p.add_argument('--fullres', type=int, nargs='*', default=None,
                    help='C of the full-resolution series (32x32 latent, '
-                   'three 3x3 convs); none to skip')
-    p.add_argument('--paths', type=int, nargs='*', default=[1, 4],
-                   help='M at fixed M*C = --paths-total; none to skip')
+                   'three 3x3 convs; Fashion-MNIST only, default 32 64 '
+                   '128); none to skip')
+    p.add_argument('--paths', type=int, nargs='*', default=None,
+                   help='M at fixed M*C = --paths-total (Fashion-MNIST '
+                   'default 1 4); none to skip')
     p.add_argument('--paths-total', type=int, default=256)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='applied to every FINOLA run (ablations)')
-    p.add_argument('--work-dir', default='work_dirs/benchmarks/psnr_vs_c')
+    p.add_argument('--work-dir', default=None,
+                   help='default work_dirs/benchmarks/psnr_vs_c[_cifar10]')
     p.add_argument('--out', default=None,
                    help='JSON path; default WORK_DIR/psnr_vs_c.json')
-    return p.parse_args()
+    args = p.parse_args()
+    fmnist = args.dataset == 'fmnist'
+    if not fmnist and (args.fullres or args.paths):
+        p.error('--fullres and --paths have configs for Fashion-MNIST '
+                'only; drop them with --dataset cifar10')
+    if args.fullres is None:
+        args.fullres = [32, 64, 128] if fmnist else []
+    if args.paths is None:
+        args.paths = [1, 4] if fmnist else []
+    if args.work_dir is None:
+        args.work_dir = 'work_dirs/benchmarks/psnr_vs_c' + (
+            '' if fmnist else f'_{args.dataset}')
+    return args
 
 
 def budget_cfg(path, args, work_dir, options):
@@ -86,30 +120,21 @@ def budget_cfg(path, args, work_dir, options):
 
 
 def trained_psnr(name, path, args, options):
-    """Train + test one config (cached in its work dir's result.json)."""
+    """Train + test one config, a stage keyed by its full config."""
     work_dir = osp.join(args.work_dir, name)
-    result_file = osp.join(work_dir, 'result.json')
-    if osp.isfile(result_file):
-        with open(result_file) as f:
-            cached = json.load(f)
-        budget = dict(options=options, iters=args.iters, batch=args.batch,
-                      seed=args.seed, test_images=args.test_images)
-        if all(cached.get(k) == v for k, v in budget.items()):
-            return cached
-        print(f'{result_file} is of another budget: training {name} again')
     cfg = budget_cfg(path, args, work_dir, options)
-    t0 = time.perf_counter()
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    train_s = time.perf_counter() - t0
-    psnr = runner.test()['recon/psnr']
-    result = dict(name=name, config=osp.relpath(path, ROOT), options=options,
-                  psnr=psnr, train_s=train_s, iters=args.iters,
-                  batch=args.batch, seed=args.seed,
-                  test_images=args.test_images)
-    with open(result_file, 'w') as f:
-        json.dump(result, f, indent=1)
-    return result
+
+    def run():
+        t0 = time.perf_counter()
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+        train_s = time.perf_counter() - t0
+        return dict(name=name, config=osp.relpath(path, ROOT),
+                    options=options, psnr=runner.test()['recon/psnr'],
+                    train_s=train_s, iters=args.iters, batch=args.batch,
+                    seed=args.seed, test_images=args.test_images)
+    return config_stage(osp.join(work_dir, 'result.json'), run,
+                        config_digest(cfg))
 
 
 def trend(series):
@@ -149,34 +174,36 @@ def plot(rows, fullres, path, title):
 
 def main():
     args = parse_args()
+    data = DATASETS[args.dataset]
+    finola_cfg, plain_cfg = (osp.join(CFG_DIR, data[k])
+                             for k in ('finola', 'plain'))
     fin_opts = dict(args.cfg_options or {})
     jobs = []                         # (key, name, config, options)
     for C in args.channels:
-        jobs.append((('finola', C), f'finola_c{C}', FINOLA_CFG,
+        jobs.append((('finola', C), f'finola_c{C}', finola_cfg,
                      {'model.neck.channels': C, **fin_opts}))
-        jobs.append((('plain', C), f'plain_k{C}', PLAIN_CFG,
+        jobs.append((('plain', C), f'plain_k{C}', plain_cfg,
                      {'model.neck.bottleneck': C}))
     for C in args.fullres:
-        jobs.append((('fullres', C), f'fullres_c{C}', FULLRES_CFG,
+        jobs.append((('fullres', C), f'fullres_c{C}',
+                     osp.join(CFG_DIR, data['fullres']),
                      {'model.neck.channels': C, **fin_opts}))
     for M in args.paths:
         C = args.paths_total // M
         if M == 1 and C in args.channels:
             continue                  # the C series already has it
-        jobs.append((('paths', M), f'finola_m{M}c{C}', FINOLA_CFG,
+        jobs.append((('paths', M), f'finola_m{M}c{C}', finola_cfg,
                      {'model.neck.channels': C, 'model.neck.num_paths': M,
                       **fin_opts}))
-    t_start, results = time.perf_counter(), {}
-    for i, (key, name, path, options) in enumerate(jobs):
-        results[key] = trained_psnr(name, path, args, options)
-        done = time.perf_counter() - t_start
-        print(f'[psnr_vs_c] {i + 1}/{len(jobs)} {name}: PSNR '
-              f'{results[key]["psnr"]:.2f} dB; elapsed {done / 60:.1f} min, '
-              f'ETA {done / (i + 1) * (len(jobs) - i - 1) / 60:.1f} min',
-              flush=True)
-    # (N, 1024) grey 0-255 (the three channels are copies), for PCA
-    train, test = (x[:, 0].flatten(1).double() for x in test_pipeline_images(
-        Config.fromfile(FINOLA_CFG), args.test_images))
+    t_start, results, progress = time.perf_counter(), {}, Progress(len(jobs))
+    for key, name, path, options in jobs:
+        results[key], cached = trained_psnr(name, path, args, options)
+        progress.step(f'{name}: PSNR {results[key]["psnr"]:.2f} dB', cached)
+    # (N, D) 0-255 for PCA: the grey image (Fashion-MNIST's three channels
+    # are copies) or RGB
+    train, test = (x[:, :1 if data['grey'] else 3].flatten(1).double()
+                   for x in test_pipeline_images(
+                       Config.fromfile(finola_cfg), args.test_images))
     pca = {C: pca_psnr(train, test, C)
            for C in sorted({*args.channels, *args.fullres})}
 
@@ -184,8 +211,9 @@ def main():
     for C in args.channels:
         fin, plain = results[('finola', C)], results[('plain', C)]
         rows.append(dict(C=C, finola=fin['psnr'], plain=plain['psnr'],
-                         pca=pca[C], finola_minus_plain=fin['psnr'] -
-                         plain['psnr'], finola_minus_pca=fin['psnr'] - pca[C],
+                         pca=pca[C], pca_anchor=data['pca_anchor'].get(C),
+                         finola_minus_plain=fin['psnr'] - plain['psnr'],
+                         finola_minus_pca=fin['psnr'] - pca[C],
                          finola_train_s=fin['train_s'],
                          plain_train_s=plain['train_s']))
     fullres = [dict(C=C, finola=results[('fullres', C)]['psnr'], pca=pca[C],
@@ -199,54 +227,60 @@ def main():
 
     rising, gain = trend([r['finola'] for r in rows])
     fr_rising, fr_gain = trend([r['finola'] for r in fullres])
-    lines = [f'Fashion-MNIST 32 px, {args.iters} iters x batch {args.batch}, '
-             f'seed {args.seed}; PSNR (dB) on the first {args.test_images} '
-             f'test images', '',
-             '| C (= k) | FINOLA | plain AE | PCA | FINOLA - plain | '
-             'FINOLA - PCA | FINOLA train s | plain train s |',
-             '|---|---|---|---|---|---|---|---|']
-    lines += [f'| {r["C"]} | {r["finola"]:.2f} | {r["plain"]:.2f} | '
-              f'{r["pca"]:.2f} | {r["finola_minus_plain"]:+.2f} | '
-              f'{r["finola_minus_pca"]:+.2f} | {r["finola_train_s"]:.0f} | '
-              f'{r["plain_train_s"]:.0f} |' for r in rows]
+    title = (f'{data["title"]}, {args.iters} iters x batch {args.batch}, '
+             f'seed {args.seed}; PSNR (dB) on {len(test)} test images')
     if rising is None:
-        lines.append('\nTrend in C: needs at least two values of C.')
+        verdict = 'Trend in C: needs at least two values of C.'
     else:
-        lines.append(
-            f'\nFINOLA rises strictly with C: {"yes" if rising else "NO"}; '
-            f'C={rows[0]["C"]} -> {rows[-1]["C"]}: {gain:+.2f} dB. Within '
-            f'0.5 dB of the plain AE at every C: '
-            f'{"yes" if all(r["finola_minus_plain"] >= -0.5 for r in rows) else "NO"}'
-            f'. At or above PCA: C = '
-            f'{", ".join(str(r["C"]) for r in rows if r["finola_minus_pca"] >= 0) or "none"}.')
+        within = all(r['finola_minus_plain'] >= -0.5 for r in rows)
+        above = ', '.join(str(r['C']) for r in rows
+                          if r['finola_minus_pca'] >= 0) or 'none'
+        verdict = (f'FINOLA rises strictly with C: '
+                   f'{"yes" if rising else "NO"}; C={rows[0]["C"]} -> '
+                   f'{rows[-1]["C"]}: {gain:+.2f} dB. Within 0.5 dB of the '
+                   f'plain AE at every C: {"yes" if within else "NO"}. At '
+                   f'or above PCA: C = {above}.')
+    anchor = bool(data['pca_anchor'])
+    tables = dict(by_channels=table(
+        f'psnr_vs_c: {data["title"]}',
+        ['C (= k)', 'FINOLA', 'plain AE', 'PCA',
+         *(['PCA, FINOLA.md (50k fit)'] if anchor else []),
+         'FINOLA - plain', 'FINOLA - PCA', 'FINOLA train s',
+         'plain train s'],
+        [[r['C'], f'{r["finola"]:.2f}', f'{r["plain"]:.2f}',
+          f'{r["pca"]:.2f}',
+          *([f'{r["pca_anchor"]:.2f}' if r['pca_anchor'] else '-']
+            if anchor else []),
+          f'{r["finola_minus_plain"]:+.2f}', f'{r["finola_minus_pca"]:+.2f}',
+          f'{r["finola_train_s"]:.0f}', f'{r["plain_train_s"]:.0f}']
+         for r in rows], f'{title}. {verdict}'))
     if fullres:
-        lines += ['', 'Full-resolution design (32x32 latent grown from one '
-                  'q, three 3x3 convs):', '',
-                  '| C | FINOLA full-res | PCA | train s |', '|---|---|---|---|']
-        lines += [f'| {r["C"]} | {r["finola"]:.2f} | {r["pca"]:.2f} | '
-                  f'{r["train_s"]:.0f} |' for r in fullres]
+        note = ('Full-resolution design (32x32 latent grown from one q, '
+                'three 3x3 convs)')
         if fr_rising is not None:
-            lines.append(f'\nFull-res rises strictly with C: '
-                         f'{"yes" if fr_rising else "NO"} ({fr_gain:+.2f} dB '
-                         f'from C={fullres[0]["C"]} to {fullres[-1]["C"]}).')
+            note += (f'; rises strictly with C: '
+                     f'{"yes" if fr_rising else "NO"} ({fr_gain:+.2f} dB '
+                     f'from C={fullres[0]["C"]} to {fullres[-1]["C"]})')
+        tables['fullres'] = table(
+            'psnr_vs_c: full resolution', ['C', 'FINOLA full-res', 'PCA',
+                                           'train s'],
+            [[r['C'], f'{r["finola"]:.2f}', f'{r["pca"]:.2f}',
+              f'{r["train_s"]:.0f}'] for r in fullres], note + '.')
     if paths:
-        lines += ['', f'Multi-path at M x C = {args.paths_total}:', '',
-                  '| M x C | PSNR | train s |', '|---|---|---|']
-        lines += [f'| {r["M"]} x {r["C"]} | {r["psnr"]:.2f} | '
-                  f'{r["train_s"]:.0f} |' for r in paths]
-    total = time.perf_counter() - t_start
-    lines.append(f'\nTotal {total / 60:.1f} min (cached runs count 0).')
-    print('\n'.join(lines))
+        tables['by_paths'] = table(
+            f'psnr_vs_c: multi-path at M x C = {args.paths_total}',
+            ['M x C', 'PSNR', 'train s'],
+            [[f'{r["M"]} x {r["C"]}', f'{r["psnr"]:.2f}',
+              f'{r["train_s"]:.0f}'] for r in paths])
     out = args.out or osp.join(args.work_dir, 'psnr_vs_c.json')
-    os.makedirs(osp.dirname(out) or '.', exist_ok=True)
-    with open(out, 'w') as f:
-        json.dump(dict(by_channels=rows, fullres=fullres, by_paths=paths,
-                       rising=rising, gain_db=gain, fullres_rising=fr_rising,
-                       fullres_gain_db=fr_gain, total_s=total,
-                       args=vars(args)), f, indent=1)
+    write_report(osp.splitext(out)[0], tables, dict(
+        dataset=args.dataset, by_channels=rows, fullres=fullres,
+        by_paths=paths, rising=rising, gain_db=gain,
+        fullres_rising=fr_rising, fullres_gain_db=fr_gain,
+        args=vars(args)), t_start)
     png = osp.splitext(out)[0] + '.png'
-    plot(rows, fullres, png, lines[0])
-    print(f'JSON: {out}\nplot: {png}')
+    plot(rows, fullres, png, title)
+    print(f'plot: {png}')
 
 
 if __name__ == '__main__':

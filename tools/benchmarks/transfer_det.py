@@ -66,10 +66,10 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
-from tools.benchmarks.engine import (
+from tools.benchmarks.engine import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
-    json_digest, markdown_table, mean_std, paired_delta, parse_ckpts,
-    short_pretrain, short_pretrain_config, stage, train_and_test)
+    json_digest, log, mean_std, paired_delta, parse_ckpts, short_pretrain,
+    short_pretrain_config, stage, table, train_and_test, write_report)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -119,10 +119,6 @@ PRETRAIN = dict(pretrain_iters=1000, pretrain_batch=64)
 SMOKE = dict(pretrain_iters=2, pretrain_batch=4, det_iters=2, det_batch=2,
              num_train=4, num_val=2)
 RANKS_BY = 3  # the gap must exceed this many times the seed spread
-
-
-def log(msg: str) -> None:
-    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
 
 
 def data_options(data_root: str) -> dict:
@@ -302,15 +298,16 @@ def summarise(runs: list, methods: list) -> dict:
     return dict(rows=rows, verdict=verdict)
 
 
-def table(summary: dict) -> str:
+def table_rows(summary: dict) -> tuple:
+    """(head, body) of the detection table."""
     head = ['method', 'bbox mAP', 'per seed', 'Δ vs random (paired)',
             'bbox mAP50', 'segm mAP', 'train s']
-    return markdown_table(head, [
+    return head, [
         [m, fmt(r['bbox'], 1),
          ' / '.join('-' if v is None else f'{v:.1f}' for v in r['bbox_mAP']),
          fmt(r['delta'], 1, sign=True), fmt(r['bbox50'], 1),
          fmt(r['segm'], 1), fmt(r['train_s'], 0)]
-        for m, r in summary['rows'].items()])
+        for m, r in summary['rows'].items()]
 
 
 def verdict_line(v: dict) -> str:
@@ -518,36 +515,31 @@ def main():
                 done[seed, m] = res, cached
                 progress.step(f'detector from {m}, seed {seed}', cached)
     runs = [done[k][0] for k in order]
-    total = time.perf_counter() - start
     summary = summarise(runs, [CONTROL] + list(ckpts))
 
     import torch
     threads = threads if args.jobs > 1 else torch.get_num_threads()
-    print(f'\n{args.detector}, {args.encoder}, '
-          f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
-          f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
-          f'{sizes["det_batch"]} images, {args.seeds} seed(s)'
-          + (f', options {args.cfg_options}' if args.cfg_options else '')
-          + (f', pretraining options {args.pretrain_options}'
-             if args.pretrain_options else '')
-          + '; COCO mAP (%) '
-          f'on {made["summary"]["val"]["images"]} val images, mean ± std '
-          f'over seeds; {args.jobs} job(s) at once, {threads} thread(s) '
-          f'each; this run '
-          f'{total / 60:.1f} min\n')
-    print(table(summary))
+    note = (f'{args.detector}, {args.encoder}, '
+            f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
+            f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
+            f'{sizes["det_batch"]} images, {args.seeds} seed(s)'
+            + (f', options {args.cfg_options}' if args.cfg_options else '')
+            + (f', pretraining options {args.pretrain_options}'
+               if args.pretrain_options else '')
+            + '; COCO mAP (%) '
+            f'on {made["summary"]["val"]["images"]} val images, mean ± std '
+            f'over seeds; {args.jobs} job(s) at once, {threads} thread(s) '
+            f'each. Verdict: {verdict_line(summary["verdict"])}')
+    write_report(osp.join(args.out_dir, 'transfer_det'), dict(main=table(
+        f'transfer_det: {args.detector}, {args.encoder}',
+        *table_rows(summary), note)), dict(
+            config=cfg, set=args.set, sizes=sizes,
+            cfg_options=args.cfg_options,
+            pretrain_options=args.pretrain_options, start=args.start,
+            torch=torch.__version__,
+            cpu=platform.processor() or platform.machine(),
+            jobs=args.jobs, threads=threads, runs=runs, **summary), start)
     print('\n' + verdict_line(summary['verdict']))
-    os.makedirs(args.out_dir, exist_ok=True)
-    out = osp.join(args.out_dir, 'transfer_det.json')
-    with open(out, 'w') as f:
-        json.dump(dict(config=cfg, set=args.set, sizes=sizes, total_s=total,
-                       cfg_options=args.cfg_options,
-                       pretrain_options=args.pretrain_options,
-                       torch=torch.__version__,
-                       cpu=platform.processor() or platform.machine(),
-                       jobs=args.jobs, threads=threads, runs=runs,
-                       **summary), f, indent=2)
-    print(f'\nwritten {out}')
 
 
 if __name__ == '__main__':

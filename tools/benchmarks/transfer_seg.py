@@ -7,22 +7,22 @@ each method's 32 px pretraining config, one process per method) a demo
 UperNet (configs/benchmarks/mmseg/demo/) is trained from it and scored on
 the demo val split with the config's test loop (IoUMetric: mIoU, aAcc).
 The segmentors run in this process, one Runner each; logs and checkpoints
-go under --out-dir.
+go under --out-dir. Every pretraining and segmentor is a stage keyed by its
+full config: a rerun of the command reads finished ones back and redoes
+those whose config changed.
 
     python tools/benchmarks/transfer_seg.py                      # < 60 min
     python tools/benchmarks/transfer_seg.py --encoder mobile-former-tiny --frozen
     python tools/benchmarks/transfer_seg.py --ckpt mae=A masked-finola-e=B
     python tools/benchmarks/transfer_seg.py --smoke              # seconds
 
-Prints a markdown table and writes JSON. What it can rank: like the
+Prints a markdown table and writes it with JSON (engine.write_report). What it can rank: like the
 detection demo, 300 images and a few hundred iterations rank only large
 differences (docs/segmentation_transfer.md).
 """
 import argparse
-import json
 import os
 import os.path as osp
-import platform
 import sys
 import time
 
@@ -32,10 +32,10 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from tools.data.make_demo_seg import make_demo_seg  # noqa: E402
-from tools.benchmarks.engine import (PRETRAIN_METHODS,
-                                       REPO as ROOT, Progress,
-                                       markdown_table, parse_ckpts,
-                                       short_pretrain, train_and_test)
+from tools.benchmarks.engine import (  # noqa: E402
+    PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage,
+    log, parse_ckpts, short_pretrain, short_pretrain_config,
+    shorten_schedule, table, train_and_test, write_report)
 
 SEGMENTOR = ('configs/benchmarks/mmseg/demo/'
              'upernet_{encoder}_{mode}_demo-seg-128px.py')
@@ -51,8 +51,6 @@ def segmentor_cfg(name: str, ckpt, args, sizes: dict):
     """The demo segmentor's config on ``args.data_root``, shortened to
     ``sizes['seg_iters']``, its backbone from ``ckpt`` (None: random)."""
     from mmengine.config import Config
-
-    from tools.benchmarks.engine import shorten_schedule
     cfg = Config.fromfile(osp.join(ROOT, SEGMENTOR.format(
         encoder=args.encoder, mode='frozen' if args.frozen else 'ft')))
     shorten_schedule(cfg, sizes['seg_iters'])
@@ -94,6 +92,33 @@ def parse_args():
     return parser.parse_args()
 
 
+def pretrain_stage(method: str, args, sizes: dict) -> tuple:
+    """A short pretraining of ``method`` as a stage -> (checkpoint,
+    cached)."""
+    cfg = short_pretrain_config(method, args.encoder, sizes['pretrain_iters'],
+                                sizes['pretrain_batch'])
+    res, cached = config_stage(
+        osp.join(args.out_dir, 'pretrain', method, 'result.json'),
+        lambda: dict(checkpoint=short_pretrain(
+            method, args.encoder, sizes['pretrain_iters'],
+            sizes['pretrain_batch'],
+            osp.join(args.out_dir, 'pretrain', method))),
+        config_digest(cfg))
+    return res['checkpoint'], cached
+
+
+def segmentor_stage(method: str, ckpt, args, sizes: dict) -> tuple:
+    """One segmentor trained and tested as a stage -> (row, cached)."""
+    cfg = segmentor_cfg(method, ckpt, args, sizes)
+    return config_stage(
+        osp.join(cfg.work_dir, 'result.json'),
+        lambda: dict(method=method, encoder=args.encoder,
+                     frozen=args.frozen, checkpoint=ckpt,
+                     **train_and_test(cfg, osp.join(cfg.work_dir,
+                                                    'run.log'))),
+        config_digest(cfg))
+
+
 def main():
     args = parse_args()
     sizes = dict(SMOKE if args.smoke else FULL)
@@ -101,49 +126,38 @@ def main():
         sizes[key] = getattr(args, key) or sizes[key]
     start = time.perf_counter()
     meta = make_demo_seg(args.data_root, args.coco_root)
-    print(f'demo segmentation set {meta["out_dir"]}: '
-          f'{meta["summary"]["train"]["images"]} train / '
-          f'{meta["summary"]["val"]["images"]} val images', flush=True)
+    log(f'demo segmentation set {meta["out_dir"]}: '
+        f'{meta["summary"]["train"]["images"]} train / '
+        f'{meta["summary"]["val"]["images"]} val images')
     methods = PRETRAIN_METHODS[args.encoder]
     ckpts = parse_ckpts(args.ckpt)
     progress = Progress((0 if ckpts else len(methods)) + 1 +
                         len(ckpts or methods))
     if not ckpts:
         for m in methods:
-            ckpts[m] = short_pretrain(m, args.encoder, sizes['pretrain_iters'],
-                                      sizes['pretrain_batch'], osp.join(
-                                          args.out_dir, 'pretrain', m))
-            progress.step(f'pretrained {m}')
+            ckpts[m], cached = pretrain_stage(m, args, sizes)
+            progress.step(f'pretrained {m}', cached)
     import finola_mm  # noqa: F401  registers modules, safe loading
     rows = []
     for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
-        res = train_and_test(segmentor_cfg(method, ckpt, args, sizes),
-                             osp.join(args.out_dir, 'seg', method, 'run.log'))
+        row, cached = segmentor_stage(method, ckpt, args, sizes)
         progress.step(f'segmentor from {method}: mIoU '
-                      f'{res["metrics"].get("mIoU")}')
-        rows.append(dict(method=method, encoder=args.encoder,
-                         frozen=args.frozen, checkpoint=ckpt, **res))
-    total = time.perf_counter() - start
+                      f'{row["metrics"].get("mIoU")}', cached)
+        rows.append(row)
 
     import torch
-    print(f'\nUperNet, {args.encoder}, '
-          f'{"frozen" if args.frozen else "fine-tuned"}, '
-          f'{sizes["seg_iters"]} iterations of {sizes["seg_batch"]} images; '
-          f'mIoU / aAcc (%) on the demo val split; '
-          f'{torch.get_num_threads()} threads; total {total / 60:.1f} min\n')
-    print(markdown_table(
-        ['method', 'encoder', 'frozen', 'train s', 'mIoU', 'aAcc'],
+    note = (f'UperNet, {args.encoder}, '
+            f'{"frozen" if args.frozen else "fine-tuned"}, '
+            f'{sizes["seg_iters"]} iterations of {sizes["seg_batch"]} '
+            f'images; mIoU / aAcc (%) on the demo val split; '
+            f'{torch.get_num_threads()} threads')
+    write_report(osp.join(args.out_dir, 'transfer_seg'), dict(main=table(
+        f'transfer_seg: {args.encoder}', ['method', 'encoder', 'frozen',
+                                          'train s', 'mIoU', 'aAcc'],
         [[r['method'], r['encoder'], 'yes' if r['frozen'] else 'no',
           f'{r["train_s"]:.0f}', f'{r["metrics"].get("mIoU", 0):.2f}',
-          f'{r["metrics"].get("aAcc", 0):.2f}'] for r in rows]))
-    os.makedirs(args.out_dir, exist_ok=True)
-    out = osp.join(args.out_dir, 'transfer_seg.json')
-    with open(out, 'w') as f:
-        json.dump(dict(sizes=sizes, total_s=total, torch=torch.__version__,
-                       cpu=platform.processor() or platform.machine(),
-                       threads=torch.get_num_threads(), rows=rows), f,
-                  indent=2)
-    print(f'\nwritten {out}')
+          f'{r["metrics"].get("aAcc", 0):.2f}'] for r in rows], note)),
+        dict(sizes=sizes, rows=rows), start)
 
 
 if __name__ == '__main__':

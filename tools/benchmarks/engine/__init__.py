@@ -5,7 +5,8 @@ charts) that tools/benchmarks/render_docs.py turns into the docs' tables.
 
 Each benchmark script (compare_ssl, transfer_det, transfer_seg, psnr_vs_c,
 ae_ablation) defines only its stages and its table."""
-from .configs import (CONFIG_LOCK, PRETRAIN_CONFIGS, PRETRAIN_METHODS, REPO,
+from .configs import (CONFIG_LOCK, DATASET_CONFIGS, PRETRAIN_CONFIGS,
+                      PRETRAIN_METHODS, RECOMMENDED, REPO,
                       config_digest, json_digest, mask_generator_step,
                       parse_ckpts, pretrain_config, short_pretrain_config,
                       shorten_schedule)
@@ -16,7 +17,8 @@ from .runs import (read_scalars, run_logged, short_pretrain,
 from .stages import Progress, config_stage, log, stage
 
 __all__ = [
-    'CONFIG_LOCK', 'PRETRAIN_CONFIGS', 'PRETRAIN_METHODS', 'REPO', 'Progress',
+    'CONFIG_LOCK', 'DATASET_CONFIGS', 'PRETRAIN_CONFIGS', 'PRETRAIN_METHODS',
+    'RECOMMENDED', 'REPO', 'Progress',
     'bar_chart', 'config_digest', 'config_stage', 'fmt', 'json_digest', 'log',
     'markdown_table', 'mask_generator_step', 'mean_std', 'paired_delta',
     'parse_ckpts', 'pretrain_config', 'read_scalars', 'run_logged',

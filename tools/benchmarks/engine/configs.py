@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 # tools/benchmarks/engine/configs.py -> the repository root
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 E, B = 'masked-finola-e', 'masked-finola-b'
+RECOMMENDED = 'masked-finola-e-recommended'  # its own config, as a method
 # encoder -> (its pretraining configs' names, the methods that have one);
 # MAE needs a token encoder to drop tokens, so Mobile-Former has none
 PRETRAIN_CONFIGS = {
@@ -24,16 +25,29 @@ PRETRAIN_CONFIGS = {
 }
 PRETRAIN_METHODS = {enc: methods for enc, (_, methods)
                     in PRETRAIN_CONFIGS.items()}
+# the 32 px configs on another dataset: (encoder, dataset) -> name pattern
+DATASET_CONFIGS = {
+    ('vit-tiny-p4', 'cifar10'): '{}_vit-tiny-p4_1xb64-2k_cifar10-32px.py',
+}
 
 
-def pretrain_config(method: str, encoder: str) -> str:
+def pretrain_config(method: str, encoder: str,
+                    dataset: str = 'fmnist') -> str:
     """The absolute path of ``method``'s pretraining config on ``encoder``
-    (configs/masked_pretrain/)."""
-    if method not in PRETRAIN_METHODS.get(encoder, ()):
-        raise ValueError(f'no pretraining config for {method} on {encoder}; '
-                         f'there are {PRETRAIN_METHODS}.')
+    and ``dataset`` (configs/masked_pretrain/). ``method`` is one of
+    PRETRAIN_METHODS, or RECOMMENDED for the ViT."""
+    pattern = (PRETRAIN_CONFIGS[encoder][0] if dataset == 'fmnist' and
+               encoder in PRETRAIN_CONFIGS else
+               DATASET_CONFIGS.get((encoder, dataset)))
+    known = PRETRAIN_METHODS.get(encoder, ()) + (
+        (RECOMMENDED, ) if encoder == 'vit-tiny-p4' else ())
+    if pattern is None or method not in known:
+        raise ValueError(
+            f'no pretraining config for {method} on {encoder} ({dataset}); '
+            f'there are {PRETRAIN_METHODS} on fmnist (and {RECOMMENDED} on '
+            f'vit-tiny-p4), and {sorted(DATASET_CONFIGS)} on other data.')
     return osp.join(REPO, 'configs', 'masked_pretrain',
-                    PRETRAIN_CONFIGS[encoder][0].format(method))
+                    pattern.format(method))
 
 
 def shorten_schedule(cfg, iters: int, warmup: Optional[int] = None) -> None:

@@ -96,28 +96,23 @@ def train_and_test(cfg, log_path: str) -> dict:
 
 def test_pipeline_images(cfg, test_images: Optional[int] = None,
                          cache: Optional[str] = None) -> tuple:
-    """(train, test) uint8 images (N, 3, H, W) of ``cfg``'s test dataset
-    through its test pipeline: every training image, the first
-    ``test_images`` test images (all if None). ``cache``: a .pt file that
-    keeps them between runs."""
+    """(train, test) uint8 images (N, 3, H, W) through ``cfg``'s test
+    pipeline: the training images its train loader reads (its split), and
+    the test images, the first ``test_images`` of them round-robin over
+    classes (all if None). ``cache``: a .pt file that keeps them between
+    runs."""
     import torch
     from mmengine.registry import init_default_scope
 
-    from mmpretrain.registry import DATASETS
+    from finola_mm.evaluation.knn import eval_loader
     if cache and osp.isfile(cache):
         return tuple(torch.load(cache, weights_only=True))
     init_default_scope('mmpretrain')
     out = []
     for test_mode, limit in ((False, None), (True, test_images)):
-        ds_cfg = dict(cfg.test_dataloader.dataset, test_mode=test_mode)
-        ds_cfg.pop('indices', None)
-        if limit:
-            ds_cfg['indices'] = limit
-        ds = DATASETS.build(ds_cfg)
+        ds = eval_loader(cfg, test_mode, limit).dataset
         out.append(torch.stack([ds[i]['inputs'] for i in range(len(ds))]))
     if cache:
         os.makedirs(osp.dirname(cache) or '.', exist_ok=True)
         torch.save(out, cache)
     return tuple(out)
-
-
