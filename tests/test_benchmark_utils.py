@@ -124,3 +124,41 @@ def test_pretraining_configs_load_from_several_threads():
     assert [c.model.type for c in cfgs[:4]] == [
         'MaskedFINOLA', 'MaskedFINOLA', 'MAE', 'SimMIM']
     assert all(c.train_cfg.max_iters == 10 for c in cfgs)
+
+
+def test_docs_tables_are_generated_from_the_json_a_report_writes(tmp_path):
+    """write_report's JSON holds each table as printed; render_docs fills
+    a marked block from it, --check-style comparison notices a stale one,
+    and a marker naming a missing table is a clear error."""
+    import time
+
+    from tools.benchmarks import render_docs
+    stem = str(tmp_path / 'docs' / 'results' / 'bench')
+    bm.write_report(stem, dict(main=bm.table(
+        'bench', ['method', 'top-1'], [['mae', bm.fmt((80.0, 0.5))]],
+        'one seed')), dict(rows=[1]), time.perf_counter())
+    report = json.load(open(stem + '.json'))
+    assert report['rows'] == [1] and report['meta']['command']
+    assert report['tables']['main']['rows'] == [['mae', '80.00 ± 0.50']]
+    page = ('intro\n<!-- table docs/results/bench.json main -->\nold\n'
+            '<!-- /table -->\nend\n')
+    new = render_docs.render(page, root=str(tmp_path))
+    assert new == ('intro\n<!-- table docs/results/bench.json main -->\n'
+                   'one seed\n\n| method | top-1 |\n|---|---|\n'
+                   '| mae | 80.00 ± 0.50 |\n<!-- /table -->\nend\n')
+    assert render_docs.render(new, root=str(tmp_path)) == new  # current
+    with pytest.raises(SystemExit, match="no table 'other'"):
+        render_docs.render(page.replace(' main ', ' other '),
+                           root=str(tmp_path))
+    with pytest.raises(SystemExit, match='no such JSON'):
+        render_docs.render(page.replace('bench.json', 'gone.json'),
+                           root=str(tmp_path))
+
+
+def test_every_docs_table_matches_its_committed_json():
+    """The README's and docs' generated tables are what their JSON says
+    (run tools/benchmarks/render_docs.py after committing new JSON)."""
+    from tools.benchmarks import render_docs
+    for page in render_docs.pages():
+        text = open(page).read()
+        assert render_docs.render(text) == text, page

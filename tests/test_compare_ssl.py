@@ -217,14 +217,17 @@ def test_frozen_results_made_another_way_are_recomputed():
     tool = load_tool()
     args = argparse.Namespace(lowshot_labels=1000, train_images=10000,
                               test_images=0, split='test')
+    from finola_mm.evaluation.feature_probe import PROBE_GRID
     current = {'num_train': 10000, 'lowshot_labels': 1000,
                'linear/top1': 80.0, 'train_images': 10000, 'test_images': 0,
-               'tuned_on': 'val', 'scored_on': 'test'}
+               'tuned_on': 'val', 'scored_on': 'test',
+               'probe_grid': [list(g) for g in PROBE_GRID]}
     assert tool.frozen_is_current(args, current)
     for old in ('tuned_on', 'scored_on'):
         stale = {k: v for k, v in current.items() if k != old}
         assert not tool.frozen_is_current(args, stale)
     assert not tool.frozen_is_current(args, dict(current, scored_on='val'))
+    assert not tool.frozen_is_current(args, dict(current, probe_grid=[]))
     assert not tool.frozen_is_current(args, dict(current,
                                                  train_images=5000))
 

@@ -241,7 +241,7 @@ def test_tuned_readout_chooses_on_val_then_scores_test_once(monkeypatch):
     test = (torch.randn(20, 6, generator=gen), torch.arange(20) % 4)
     calls = []
     # val scores that make one setting of each grid the clear winner
-    best_lr, best_k = (0.1, 100), 20
+    best_lr, best_k = fp.PROBE_GRID[-2], 20
 
     def probe(tf, tl, f, y, lr, epochs, seed):
         split = 'test' if f is test[0] else 'val'

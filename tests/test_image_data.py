@@ -293,16 +293,16 @@ def test_frozen_test_subset_is_class_balanced_on_a_sorted_folder(
         cifar_folder):
     from mmengine.config import Config
 
-    from finola_mm.evaluation.knn import _eval_loader
+    from finola_mm.evaluation.knn import eval_loader
     cfg = Config.fromfile(osp.join(
         ROOT, 'configs/benchmarks/'
         'linear-probe_vit-tiny-p4_1xb256-500it_cifar10-32px.py'))
     for loader in (cfg.train_dataloader, cfg.test_dataloader):
         loader.dataset.data_root = cifar_folder
         loader.update(num_workers=0, persistent_workers=False)
-    test = _eval_loader(cfg, True, 10)
+    test = eval_loader(cfg, True, 10)
     assert sorted(test.dataset.get_gt_labels().tolist()) == list(range(10))
-    probe = _eval_loader(cfg, False, 20, 'probe')
+    probe = eval_loader(cfg, False, 20, 'probe')
     assert (np.bincount(probe.dataset.get_gt_labels()) == 2).all()
 
 

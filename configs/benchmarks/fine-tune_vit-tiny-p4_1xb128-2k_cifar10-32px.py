@@ -5,7 +5,5 @@
 _base_ = [
     '../_base_/recipes/fine-tune_vit-tiny-p4_2k.py',
     '../_base_/datasets/cifar10_32px_cls.py',
-    '../_base_/default_runtime.py',
 ]
 train_dataloader = dict(batch_size=128)
-custom_hooks = []  # a classifier: no reconstruction pictures

@@ -4,6 +4,4 @@
 _base_ = [
     '../_base_/recipes/linear-probe_vit-tiny-p4_500it.py',
     '../_base_/datasets/cifar10_32px_cls.py',
-    '../_base_/default_runtime.py',
 ]
-custom_hooks = []  # a classifier: no reconstruction pictures

@@ -7,6 +7,4 @@
 _base_ = [
     '../_base_/recipes/linear-probe_vit-tiny-p4_500it.py',
     '../_base_/datasets/fashion_mnist_32px_cls.py',
-    '../_base_/default_runtime.py',
 ]
-custom_hooks = []  # a classifier: no reconstruction pictures

@@ -9,14 +9,9 @@ model = dict(
     type='FINOLAAutoencoder',
     backbone=dict(type='ResNet', depth=50, out_indices=(3, )),
     neck=dict(
-        type='FINOLANeck',
-        in_channels=2048,
-        channels=2048,
-        num_paths=1,
-        latent_size=16,
-        img_size=256,
-        decoder_channels=(512, 256, 128, 64, 32),
-        pool_heads=16),
+        type='FINOLANeck', in_channels=2048, channels=2048, num_paths=1,
+        latent_size=16, img_size=256,
+        decoder_channels=(512, 256, 128, 64, 32), pool_heads=16),
     head=dict(type='PixelReconstructionHead',
               loss=dict(type='PixelReconstructionLoss', criterion='L2')))
 optim_wrapper = dict(

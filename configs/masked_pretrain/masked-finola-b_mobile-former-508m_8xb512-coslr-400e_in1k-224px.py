@@ -2,19 +2,8 @@
 # visible 112 px quadrant gives a 4x4 map, resized to the 7x7 quadrant of a
 # 14x14 latent.
 _base_ = [
-    '../_base_/models/mobile-former-508m_224px.py',
+    '../_base_/models/masked-finola-b_mobile-former-508m_224px.py',
     '../_base_/datasets/imagenet_224px_quadrant.py',
     '../_base_/schedules/mim_adamw_coslr_400e.py',
     '../_base_/mim_runtime_epochs.py',
 ]
-model = dict(
-    type='MaskedFINOLA',
-    backbone=dict(type='BlockMaskedMobileFormer'),
-    neck=dict(type='BlockFINOLANeck', in_channels=240, channels=1024,
-              num_paths=4, latent_size=14, img_size=224,
-              decoder_channels=(256, 128, 64, 32, 16),
-              decoder_cfg=dict(num_res_blocks=0),  # light, as MAE's
-              finola_cfg=dict(negative_steps='mirror', axis_order='xy')),
-    head=dict(type='PixelReconstructionHead', norm_pix=True, patch_size=16,
-              loss=dict(type='PixelReconstructionLoss', criterion='L2',
-                        channel=3)))

@@ -7,13 +7,8 @@
 # base).
 _base_ = [
     '../_base_/models/masked-finola-e-recommended_vit-tiny-p4_32px.py',
-    '../_base_/datasets/image_folder_32px_mim.py',
+    '../_base_/datasets/image_folder_32px_mim60.py',
     '../_base_/schedules/mim_adamw_cosine_2k.py',
     '../_base_/mim_runtime.py',
 ]
-mask_generator = dict(type='PatchMaskGenerator', input_size=32,
-                      mask_patch_size=4, model_patch_size=4, mask_ratio=0.6)
-train_dataloader = dict(dataset=dict(
-    data_root='data/my_images',
-    pipeline=[{{_base_.load}}, {{_base_.resized_crop}}, {{_base_.flip}},
-              mask_generator, {{_base_.pack}}]))
+train_dataloader = dict(dataset=dict(data_root='data/my_images'))

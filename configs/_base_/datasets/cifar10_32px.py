@@ -5,6 +5,9 @@
 # Training reads the `train` split (45,000 images: the training set less
 # the 5,000-image `val` split, finola_mm.datasets.splits); validation reads
 # `val`; `test` is the 10,000 test images, for the final report only.
+# Loaders: loaders_32px.py.
+_base_ = './loaders_32px.py'
+
 dataset_type = 'ImageFolder'
 data_root = 'data/cifar10'
 img_size = 32
@@ -22,23 +25,11 @@ pack = dict(type='PackInputs')
 train_pipeline = [load, crop, flip, pack]
 test_pipeline = [load, pack]
 
-train_dataloader = dict(
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='train',
-                 with_label=True, split='train', pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=200,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, data_prefix='train',
-                 with_label=True, split='val', pipeline=test_pipeline))
-test_dataloader = dict(val_dataloader, dataset=dict(
+train_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, data_prefix='train',
+    with_label=True, split='train', pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, data_prefix='train',
+    with_label=True, split='val', pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(
     val_dataloader['dataset'], data_prefix='test', split=None))
-val_evaluator = dict(type='PSNR')
-test_evaluator = val_evaluator

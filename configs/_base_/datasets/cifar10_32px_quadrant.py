@@ -4,6 +4,7 @@ _base_ = './cifar10_32px_mim.py'
 
 mask_generator = dict(type='QuadrantMaskGenerator', input_size=32,
                       model_patch_size=4, quadrant='random')
-train_pipeline = [{{_base_.load}}, {{_base_.crop}}, {{_base_.flip}},
-                  mask_generator, {{_base_.pack}}]
+# the _mim base's pipeline with this mask generator in place of its own
+# (the step before packing)
+train_pipeline = [*_base_.train_pipeline[:-2], mask_generator, _base_.pack]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

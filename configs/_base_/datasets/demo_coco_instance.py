@@ -33,36 +33,23 @@ test_pipeline = [
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
                     'scale_factor'))
 ]
+# data loading is cheap at 128 px; worker processes only take the 2 cores
 train_dataloader = dict(
-    batch_size=4,
-    num_workers=2,
-    persistent_workers=True,
+    batch_size=4, num_workers=0, persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=dict(type='AspectRatioBatchSampler'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/instances_train.json',
-        data_prefix=dict(img='train/'),
-        filter_cfg=dict(filter_empty_gt=True, min_size=32),
-        pipeline=train_pipeline,
-        backend_args=backend_args))
+    dataset=dict(type=dataset_type, data_root=data_root, metainfo=metainfo,
+                 ann_file='annotations/instances_train.json',
+                 data_prefix=dict(img='train/'),
+                 filter_cfg=dict(filter_empty_gt=True, min_size=32),
+                 pipeline=train_pipeline, backend_args=backend_args))
 val_dataloader = dict(
-    batch_size=4,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
+    batch_size=4, num_workers=0, persistent_workers=False, drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        metainfo=metainfo,
-        ann_file='annotations/instances_val.json',
-        data_prefix=dict(img='val/'),
-        test_mode=True,
-        pipeline=test_pipeline,
-        backend_args=backend_args))
+    dataset=dict(type=dataset_type, data_root=data_root, metainfo=metainfo,
+                 ann_file='annotations/instances_val.json',
+                 data_prefix=dict(img='val/'), test_mode=True,
+                 pipeline=test_pipeline, backend_args=backend_args))
 # No separate test split: testing scores the val split.
 test_dataloader = val_dataloader
 

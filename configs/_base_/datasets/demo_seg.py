@@ -24,21 +24,18 @@ test_pipeline = [
 ]
 # data loading is cheap at 128 px; worker processes only take the 2 cores
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
+    batch_size=8, num_workers=0,
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root,
                  data_prefix=dict(img_path='img_dir/train',
                                   seg_map_path='ann_dir/train'),
                  pipeline=train_pipeline))
+# the training loader, in order, on the `val` split
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(type=dataset_type, data_root=data_root,
+    train_dataloader, sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(train_dataloader['dataset'], pipeline=test_pipeline,
                  data_prefix=dict(img_path='img_dir/val',
-                                  seg_map_path='ann_dir/val'),
-                 pipeline=test_pipeline))
+                                  seg_map_path='ann_dir/val')))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

@@ -1,5 +1,7 @@
 # Fashion-MNIST (embedded; `bash tools/setup.sh` puts it in data_root),
-# resized 28 -> 32 px and repeated to 3 channels.
+# resized 28 -> 32 px and repeated to 3 channels. Loaders: loaders_32px.py.
+_base_ = './loaders_32px.py'
+
 dataset_type = 'LocalFashionMNIST'
 data_root = 'data/fashion_mnist'
 img_size = 32
@@ -18,25 +20,12 @@ pack = dict(type='PackInputs')
 train_pipeline = [resize, gray_to_rgb, flip, pack]
 test_pipeline = [resize, gray_to_rgb, pack]
 
-train_dataloader = dict(
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=False,
-                 pipeline=train_pipeline))
-test_dataloader = dict(
-    batch_size=200,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(type=dataset_type, data_root=data_root, test_mode=True,
-                 pipeline=test_pipeline))
+train_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, test_mode=False,
+    pipeline=train_pipeline))
+test_dataloader = dict(dataset=dict(
+    type=dataset_type, data_root=data_root, test_mode=True,
+    pipeline=test_pipeline))
 # Validation during training scores the first 2,000 test images;
 # tools/test.py scores all 10,000.
-val_dataloader = dict(
-    test_dataloader, dataset=dict(test_dataloader['dataset'], indices=2000))
-val_evaluator = dict(type='PSNR')
-test_evaluator = val_evaluator
+val_dataloader = dict(dataset=dict(test_dataloader['dataset'], indices=2000))

@@ -4,7 +4,7 @@ _base_ = './fashion_mnist_32px_mim.py'
 
 mask_generator = dict(type='QuadrantMaskGenerator', input_size=32,
                       model_patch_size=4, quadrant='random')
-# the _mim pipeline with this mask generator in its place
-train_pipeline = [{{_base_.resize}}, {{_base_.gray_to_rgb}}, {{_base_.flip}},
-                  mask_generator, {{_base_.pack}}]
+# the _mim base's pipeline with this mask generator in place of its own
+# (the step before packing)
+train_pipeline = [*_base_.train_pipeline[:-2], mask_generator, _base_.pack]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

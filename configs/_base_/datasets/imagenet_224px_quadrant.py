@@ -4,12 +4,8 @@ _base_ = './imagenet_224px_mim.py'
 
 mask_generator = dict(type='QuadrantMaskGenerator', input_size=224,
                       model_patch_size=16, quadrant='random')
-train_pipeline = [
-    dict(type='CheckedLoadImageFromFile'),
-    dict(type='RandomResizedCrop', scale=224, crop_ratio_range=(0.2, 1.0),
-         backend='pillow', interpolation='bicubic'),
-    dict(type='RandomFlip', prob=0.5),
-    mask_generator,
-    dict(type='PackInputs'),  # packs 'mask' as a tensor by default
-]
+# the _mim base's pipeline with this mask generator in place of its own
+# (the step before packing)
+train_pipeline = [*_base_.train_pipeline[:-2], mask_generator,
+                  _base_.train_pipeline[-1]]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

@@ -4,9 +4,15 @@
 # Choice: the pretrained final norm is kept and the normed tokens are
 # averaged (out_type='featmap' + GAP) so every encoder weight comes from the
 # checkpoint; MAE's recipe instead adds a fresh norm after pooling.
-# Leaf configs add the data (batch 128) and runtime.
-_base_ = '../models/vit-tiny-p4_32px.py'
-max_iters, warmup_iters = 2000, 100
+# The schedule is the 2k-iteration one (../schedules/adamw_cosine_2k.py)
+# with these changes; the runtime is the default one without pictures. Leaf
+# configs add the data (batch 128).
+_base_ = [
+    '../models/vit-tiny-p4_32px.py',
+    '../schedules/adamw_cosine_2k.py',
+    '../default_runtime.py',
+]
+custom_hooks = []  # a classifier: no reconstruction pictures
 model = dict(
     type='ImageClassifier',
     backbone=dict(type='VisionTransformer', out_type='featmap',
@@ -19,22 +25,13 @@ model = dict(
               topk=(1, 5),
               init_cfg=dict(type='TruncNormal', layer='Linear', std=2e-5)))
 optim_wrapper = dict(
-    type='OptimWrapper',  # tools/train.py --amp switches to AmpOptimWrapper
-    optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.999),
-                   weight_decay=0.05),
+    optimizer=dict(betas=(0.9, 0.999)),
     constructor='LearningRateDecayOptimWrapperConstructor',
     paramwise_cfg=dict(
         layer_decay_rate=0.75,  # 4 layers: the embedding gets 0.75^5 of lr
-        custom_keys={'.ln': dict(decay_mult=0.), '.bias': dict(decay_mult=0.),
+        custom_keys={'_delete_': True,
+                     '.ln': dict(decay_mult=0.), '.bias': dict(decay_mult=0.),
                      '.pos_embed': dict(decay_mult=0.)}))
-param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-         end=warmup_iters),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=warmup_iters,
-         end=max_iters, eta_min=1e-6),
-]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=max_iters)
-val_cfg = dict()
-test_cfg = dict()
+param_scheduler = [_base_.param_scheduler[0],
+                   dict(_base_.param_scheduler[1], eta_min=1e-6)]
 auto_scale_lr = dict(base_batch_size=128)

@@ -1,8 +1,10 @@
 # Linear probing of a pretrained 32 px tiny ViT (MAE's protocol): frozen
 # encoder (all 4 layers and the final norm), average-pooled tokens, a
 # BatchNorm without affine, and a linear classifier; SGD, warm-up + cosine,
-# 500 iterations; top-1 / top-5. Leaf configs add the data and runtime.
-_base_ = '../models/vit-tiny-p4_32px.py'
+# 500 iterations; top-1 / top-5; the default runtime without pictures.
+# Leaf configs add the data.
+_base_ = ['../models/vit-tiny-p4_32px.py', '../default_runtime.py']
+custom_hooks = []  # a classifier: no reconstruction pictures
 model = dict(
     type='ImageClassifier',
     backbone=dict(

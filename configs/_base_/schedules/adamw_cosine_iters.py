@@ -1,5 +1,6 @@
 # AdamW + linear warm-up + cosine decay, iteration based (docs/method.md: the
 # paper's optimiser is not recoverable; this follows MMPretrain's MAE recipe).
+# No weight decay on norms, biases and FINOLA's A and B.
 max_iters = 1000
 warmup_iters = 50
 optim_wrapper = dict(
@@ -7,11 +8,8 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=1e-3, betas=(0.9, 0.95),
                    weight_decay=0.05),
     paramwise_cfg=dict(custom_keys={
-        'norm': dict(decay_mult=0.),
-        'bias': dict(decay_mult=0.),
-        'finola.A': dict(decay_mult=0.),
-        'finola.B': dict(decay_mult=0.),
-    }))
+        key: dict(decay_mult=0.)
+        for key in ('norm', 'bias', 'finola.A', 'finola.B')}))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
          end=warmup_iters),

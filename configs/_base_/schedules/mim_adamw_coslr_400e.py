@@ -6,15 +6,10 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='AdamW', lr=1.5e-4 * 4096 / 256, betas=(0.9, 0.95),
                    weight_decay=0.05),
-    paramwise_cfg=dict(custom_keys={
-        'norm': dict(decay_mult=0.),
-        'bias': dict(decay_mult=0.),
-        'pos_embed': dict(decay_mult=0.),
-        'mask_token': dict(decay_mult=0.),
-        'cls_token': dict(decay_mult=0.),
-        'finola.A': dict(decay_mult=0.),
-        'finola.B': dict(decay_mult=0.),
-    }))
+    paramwise_cfg=dict(custom_keys={  # no weight decay on these
+        key: dict(decay_mult=0.)
+        for key in ('norm', 'bias', 'pos_embed', 'mask_token', 'cls_token',
+                    'finola.A', 'finola.B')}))
 param_scheduler = [
     dict(type='LinearLR', start_factor=1e-4, by_epoch=True, begin=0, end=40,
          convert_to_iter_based=True),

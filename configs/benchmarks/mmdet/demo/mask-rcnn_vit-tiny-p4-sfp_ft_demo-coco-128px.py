@@ -14,21 +14,15 @@ model = dict(
     # the pretraining's Fashion-MNIST statistics: the encoder's input scale
     data_preprocessor=dict(mean=[72.94] * 3, std=[90.02] * 3),
     backbone=dict(
-        _delete_=True,
-        type='mmpretrain.VisionTransformer',
+        _delete_=True, type='mmpretrain.VisionTransformer',
         arch=dict(embed_dims=128, num_layers=4, num_heads=4,
                   feedforward_channels=512),
         img_size=32,  # pretraining size; pos_embed is resized at forward
-        patch_size=4,
-        out_type='featmap',
-        with_cls_token=False,
-        final_norm=True,
-        frozen_stages=-1),
+        patch_size=4, out_type='featmap', with_cls_token=False,
+        final_norm=True, frozen_stages=-1),
     neck=dict(
-        _delete_=True,
-        type='mmpretrain.SimpleFeaturePyramid',
-        in_channels=128,
-        out_channels=width,
+        _delete_=True, type='mmpretrain.SimpleFeaturePyramid',
+        in_channels=128, out_channels=width,
         scale_factors=(1.0, 0.5, 0.25, 0.125),  # stride 4 -> 4, 8, 16, 32
         num_outs=5,                             # + 64 by max pool
         norm_cfg=dict(type='LN2d', eps=1e-6)),
@@ -42,7 +36,3 @@ model = dict(
                        num_classes=10)),
     train_cfg=dict(rcnn=dict(sampler=dict(num=64))),  # <= 4 objects/image
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=300)))
-# data loading is cheap at 128 px; worker processes only take the 2 cores
-train_dataloader = dict(num_workers=0, persistent_workers=False)
-val_dataloader = dict(num_workers=0, persistent_workers=False)
-test_dataloader = val_dataloader

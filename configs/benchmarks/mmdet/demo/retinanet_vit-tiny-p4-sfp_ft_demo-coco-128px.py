@@ -5,52 +5,23 @@
 #   tools/train.py THIS --pretrained work_dirs/<pretraining>/iter_1000.pth
 _base_ = [
     'mmdet::_base_/models/retinanet_r50_fpn.py',
-    '../../../_base_/datasets/demo_coco_instance.py',
+    '../../../_base_/datasets/demo_coco_detection.py',
     '../_base_/demo_det_runtime.py',
 ]
 width = 64
 model = dict(
     data_preprocessor=dict(mean=[72.94] * 3, std=[90.02] * 3),
     backbone=dict(
-        _delete_=True,
-        type='mmpretrain.VisionTransformer',
+        _delete_=True, type='mmpretrain.VisionTransformer',
         arch=dict(embed_dims=128, num_layers=4, num_heads=4,
                   feedforward_channels=512),
         img_size=32,  # pretraining size; pos_embed is resized at forward
-        patch_size=4,
-        out_type='featmap',
-        with_cls_token=False,
-        final_norm=True,
-        frozen_stages=-1),
+        patch_size=4, out_type='featmap', with_cls_token=False,
+        final_norm=True, frozen_stages=-1),
     neck=dict(
-        _delete_=True,
-        type='mmpretrain.SimpleFeaturePyramid',
-        in_channels=128,
-        out_channels=width,
+        _delete_=True, type='mmpretrain.SimpleFeaturePyramid',
+        in_channels=128, out_channels=width,
         scale_factors=(0.5, 0.25, 0.125),  # stride 4 -> 8, 16, 32
         num_outs=5,                        # + 64, 128 by max pool
         norm_cfg=dict(type='LN2d', eps=1e-6)),
     bbox_head=dict(num_classes=10, in_channels=width, feat_channels=width))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
-    dict(type='RandomFlip', prob=0.5),
-    dict(type='PackDetInputs')
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale={{_base_.img_scale}}, keep_ratio=True),
-    dict(type='LoadAnnotations', with_bbox=True),
-    dict(type='PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor'))
-]
-# data loading is cheap at 128 px; worker processes only take the 2 cores
-train_dataloader = dict(num_workers=0, persistent_workers=False,
-                        dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(num_workers=0, persistent_workers=False,
-                      dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
-val_evaluator = dict(metric='bbox')
-test_evaluator = val_evaluator

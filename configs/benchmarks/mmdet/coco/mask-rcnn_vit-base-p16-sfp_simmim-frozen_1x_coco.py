@@ -1,5 +1,0 @@
-# Mask R-CNN 1x on COCO, ViT-B/16 from SimMIM
-# pretraining, frozen: the fine-tuned config with every backbone stage
-# frozen. Another checkpoint: tools/train.py THIS --pretrained CKPT
-_base_ = './mask-rcnn_vit-base-p16-sfp_simmim-ft_1x_coco.py'
-model = dict(backbone=dict(frozen_stages=12, drop_path_rate=0.))
