@@ -80,8 +80,8 @@ def frozen_readout(train: tuple, test: tuple, linear: bool = True,
 # The read-out's settings chosen on validation (tuned_readout): the probe's
 # learning rate and epochs, and kNN's k. Small on purpose: every row of a
 # comparison (encoders and the raw-pixel control) gets the same grid.
-PROBE_GRID = tuple((lr, epochs) for lr in (0.01, 0.1, 1.0)
-                   for epochs in (30, 100))
+PROBE_GRID = tuple((lr, epochs) for lr in (0.03, 0.3, 3.0)
+                   for epochs in (30, 100, 300))
 KNN_GRID = (10, 20, 50, 100)
 
 
@@ -121,5 +121,7 @@ def tuned_readout(train: tuple, val: tuple, test: Optional[tuple] = None,
                 train[0][:n], train[1][:n], f, y, lr=g[0], epochs=g[1],
                 seed=seed)['linear/top1']}, probe_grid)
         out['lowshot_labels'] = min(n, len(train[0]))
-    out['scored_on'] = 'val' if test is None else 'test'
+    out.update(scored_on='val' if test is None else 'test',
+               probe_grid=[list(g) for g in probe_grid],
+               knn_grid=list(knn_grid))
     return out

@@ -430,13 +430,15 @@ def frozen_eval(args, ckpt: str, seed: int, raw: bool = False) -> dict:
 
 def frozen_is_current(args, result: dict) -> bool:
     """A cached frozen stage is rerun if it was made with other image
-    counts, lacks the low-shot probe asked for, or is from before the
-    read-out was tuned on `val` (until 2026-12-03 it was not; before that
-    it read the first N training images, and until 2026-12-01 raw 0-255
-    pixels)."""
+    counts, lacks the low-shot probe asked for, was scored on another
+    split, or was not tuned on `val` over today's probe grid (until
+    2026-12-03 the read-out was untuned; before that it read the first N
+    training images, and until 2026-12-01 raw 0-255 pixels)."""
+    from finola_mm.evaluation.feature_probe import PROBE_GRID
     same = all(result.get(k) == getattr(args, k) for k in
                ('train_images', 'test_images'))
     return (same and result.get('tuned_on') == 'val'
+            and result.get('probe_grid') == [list(g) for g in PROBE_GRID]
             and result.get('scored_on') == args.split
             and (not args.lowshot_labels or
                  result.get('lowshot_labels') == min(args.lowshot_labels,
