@@ -45,7 +45,6 @@ pretrained row and the control exceeds 3x their seed spread) and writes
 JSON (--out-dir).
 """
 import argparse
-import contextlib
 import json
 import os
 import os.path as osp
@@ -68,8 +67,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
 from tools.benchmarks.engine import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
-    json_digest, log, mean_std, paired_delta, parse_ckpts, short_pretrain,
-    short_pretrain_config, stage, table, train_and_test, write_report)
+    cancel_on_failure, json_digest, log, mean_std, paired_delta, parse_ckpts,
+    set_threads, short_pretrain, short_pretrain_config, stage, table,
+    train_and_test, usable_cores, write_report)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -228,36 +228,6 @@ def detector_stage(cfg_path: str, method: str, ckpt, seed: int, args,
         lambda: dict(train_detector(cfg_path, method, ckpt, seed, args,
                                     sizes), **made_with),
         lambda r: all(r.get(k) == v for k, v in made_with.items()))
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a cpuset or taskset limits
-    them), or OMP_NUM_THREADS when it is a plain number."""
-    omp = os.environ.get('OMP_NUM_THREADS', '')
-    if omp.isdigit() and int(omp) > 0:
-        return int(omp)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def cancel_on_failure(pool):
-    """On a failed run or Ctrl-C inside the block, cancel the runs still
-    queued in ``pool`` (else its exit would run them all before the error
-    shows). Finished stages are on disk already."""
-    try:
-        yield
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-
-
-def set_threads(threads: int) -> None:
-    """A detector worker's share of the cores."""
-    import torch
-    torch.set_num_threads(threads)
 
 
 # ------------------------------------------------------------------ report

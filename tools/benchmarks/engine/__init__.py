@@ -12,8 +12,9 @@ from .configs import (CONFIG_LOCK, DATASET_CONFIGS, PRETRAIN_CONFIGS,
                       shorten_schedule)
 from .report import (bar_chart, fmt, markdown_table, mean_std, paired_delta,
                      run_meta, table, table_markdown, write_report)
-from .runs import (read_scalars, run_logged, short_pretrain,
-                   test_pipeline_images, train_and_test, train_in_subprocess)
+from .runs import (cancel_on_failure, read_scalars, run_logged, set_threads,
+                   short_pretrain, test_pipeline_images, train_and_test,
+                   train_in_subprocess, usable_cores)
 from .stages import Progress, config_stage, log, stage
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     'parse_ckpts', 'pretrain_config', 'read_scalars', 'run_logged',
     'run_meta', 'short_pretrain', 'short_pretrain_config', 'shorten_schedule',
     'stage', 'table', 'table_markdown', 'test_pipeline_images',
-    'train_and_test', 'train_in_subprocess', 'write_report'
+    'train_and_test', 'train_in_subprocess', 'write_report',
+    'cancel_on_failure', 'set_threads', 'usable_cores'
 ]

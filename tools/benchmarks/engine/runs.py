@@ -1,5 +1,7 @@
 """Training runs: tools/train.py in a subprocess (resuming), a Runner in
-this process, the scalars MMEngine logged, a test set through its pipeline."""
+this process, the scalars MMEngine logged, a test set through its pipeline,
+and the cores several runs at once share."""
+import contextlib
 import glob
 import json
 import os
@@ -116,3 +118,33 @@ def test_pipeline_images(cfg, test_images: Optional[int] = None,
         os.makedirs(osp.dirname(cache) or '.', exist_ok=True)
         torch.save(out, cache)
     return tuple(out)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a cpuset or taskset limits
+    them), or OMP_NUM_THREADS when it is a plain number."""
+    omp = os.environ.get('OMP_NUM_THREADS', '')
+    if omp.isdigit() and int(omp) > 0:
+        return int(omp)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def cancel_on_failure(pool):
+    """On a failed run or Ctrl-C inside the block, cancel the runs still
+    queued in ``pool`` (else its exit would run them all before the error
+    shows). Finished stages are on disk already."""
+    try:
+        yield
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def set_threads(threads: int) -> None:
+    """A worker process's share of the cores."""
+    import torch
+    torch.set_num_threads(threads)
