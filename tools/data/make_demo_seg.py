@@ -17,12 +17,16 @@ import json
 import os
 import os.path as osp
 import shutil
+import sys
 
 import cv2
 import numpy as np
 
 from finola_mm.downstream.segmentation.demo_seg_dataset import SEG_CLASSES
-from tools.data.make_demo_coco import make_demo_coco
+# the repository root, so that `tools.` imports when run as a script
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
 SPLITS = ('train', 'val')
 
 
