@@ -162,3 +162,22 @@ def test_every_docs_table_matches_its_committed_json():
     for page in render_docs.pages():
         text = open(page).read()
         assert render_docs.render(text) == text, page
+
+
+@pytest.mark.parametrize('script', [
+    'tools/data/make_demo_coco.py', 'tools/data/make_demo_seg.py',
+    'tools/data/prepare_cifar10.py', 'tools/data/make_splits.py',
+    'tools/benchmarks/render_docs.py', 'tools/benchmarks/compare_ssl.py',
+    'tools/benchmarks/transfer_det.py', 'tools/benchmarks/transfer_seg.py',
+    'tools/benchmarks/psnr_vs_c.py', 'tools/benchmarks/ae_ablation.py'])
+def test_tools_run_as_scripts_from_the_repository_root(script):
+    """tools/ is a package, and its scripts still run by path (setup.sh and
+    the README call them so): each imports `tools.` and answers --help."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    run = subprocess.run([sys.executable, script, '--help'], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.startswith('usage:'), run.stdout[:300]

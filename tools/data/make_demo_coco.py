@@ -544,3 +544,7 @@ def main():
         draw_sample(res[f'{a.draw_split}_json'], res[f'{a.draw_split}_dir'],
                     image_id, out)
         print(f'  drew {out}')
+
+
+if __name__ == '__main__':
+    main()
