@@ -80,8 +80,8 @@ def frozen_readout(train: tuple, test: tuple, linear: bool = True,
 # The read-out's settings chosen on validation (tuned_readout): the probe's
 # learning rate and epochs, and kNN's k. Small on purpose: every row of a
 # comparison (encoders and the raw-pixel control) gets the same grid.
-PROBE_GRID = tuple((lr, epochs) for lr in (0.03, 0.3, 3.0)
-                   for epochs in (30, 100, 300))
+PROBE_GRID = tuple((lr, epochs) for lr in (0.003, 0.03, 0.3, 3.0)
+                   for epochs in (10, 30, 100, 300))
 KNN_GRID = (10, 20, 50, 100)
 
 
