@@ -74,6 +74,25 @@ def test_feature_probe_learns_clusters_and_not_noise():
     assert good['linear/top1'] > 90 and noise['linear/top1'] < 40
 
 
+def test_probes_fitted_together_equal_probes_fitted_one_by_one():
+    """fit_linear_probes trains a grid in one pass; each setting must give
+    the probe that its own run gives (same seed: init, batches, BN)."""
+    from finola_mm.evaluation.feature_probe import (fit_linear_probes,
+                                                    probe_accuracy)
+    x, y = clusters(300, noise=3.0)
+    grid = [(0.03, 2), (3.0, 5), (0.3, 3)]
+    together = fit_linear_probes(x[:200], y[:200], grid, batch_size=64)
+    for (lr, epochs), probe in zip(grid, together):
+        alone, = fit_linear_probes(x[:200], y[:200], [(lr, epochs)],
+                                   batch_size=64)
+        assert torch.allclose(probe(x[200:]), alone(x[200:]), atol=1e-5)
+        assert probe_accuracy(probe(x[200:]), y[200:]) == train_linear_probe(
+            x[:200], y[:200], x[200:], y[200:], epochs=epochs,
+            batch_size=64, lr=lr)
+    # and the settings differ: the grid is not one probe copied
+    assert not torch.allclose(together[0](x), together[1](x))
+
+
 def test_knn_eval_reads_the_pretrained_backbone(pretrained):
     cfg = Config.fromfile(VIT_PROBE)
     cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
@@ -243,18 +262,24 @@ def test_tuned_readout_chooses_on_val_then_scores_test_once(monkeypatch):
     # val scores that make one setting of each grid the clear winner
     best_lr, best_k = fp.PROBE_GRID[-2], 20
 
-    def probe(tf, tl, f, y, lr, epochs, seed):
-        split = 'test' if f is test[0] else 'val'
-        calls.append(('linear', split, (lr, epochs), len(tf)))
-        return {'linear/top1': 90. if (lr, epochs) == best_lr else 50.,
-                'linear/top5': 100.}
+    def fit(feats, labels, settings, seed):
+        def fitted(g):
+            def apply(f):   # logits whose argmax hits 90% or 50% of labels
+                split = 'test' if f is test[0] else 'val'
+                calls.append(('linear', split, g, len(feats)))
+                right = int(len(f) * (0.9 if g == best_lr else 0.5))
+                guess = torch.arange(len(f)) % 4
+                guess[right:] = (guess[right:] + 1) % 4
+                return torch.nn.functional.one_hot(guess, 4).float()
+            return apply
+        return [fitted(g) for g in settings]
 
     def knn_acc(tf, tl, f, y, k, temperature):
         split = 'test' if f is test[0] else 'val'
         calls.append(('knn', split, k, len(tf)))
         return {'knn/top1': 80. if k == best_k else 40., 'knn/top5': 100.}
 
-    monkeypatch.setattr(fp, 'train_linear_probe', probe)
+    monkeypatch.setattr(fp, 'fit_linear_probes', fit)
     monkeypatch.setattr(knn, 'knn_accuracy', knn_acc)
     out = fp.tuned_readout(train, val, test, lowshot_labels=8)
     assert out['linear/chosen'] == best_lr and out['knn/chosen'] == best_k
