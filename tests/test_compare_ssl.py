@@ -154,6 +154,24 @@ def test_a_choice_on_val_never_reads_the_test_images(cifar_folder, tmp_path):
     assert refused.returncode != 0 and '--split val' in refused.stderr
 
 
+def test_the_screen_rule_picks_the_best_masked_finola_row():
+    """The rule fixed before the CIFAR-10 screen: the Masked FINOLA row with
+    the highest mean of linear and kNN top-1; MAE and controls never win,
+    and a row without both scores is not a candidate."""
+    choose = load_tool().screen_choice
+
+    def row(name, method, linear, knn):
+        return {'name': name, 'method': method, 'linear/top1': (linear, 0),
+                'knn/top1': (knn, 0)}
+    rows = [row('mae', 'mae', 60., 60.),
+            row('raw-pixels', 'raw-pixels', 50., 50.),
+            row('masked-finola-e', 'masked-finola-e', 48., 40.),
+            row('finola-e-c512', 'masked-finola-e', 46., 43.),   # 44.5
+            row('masked-finola-b', 'masked-finola-b', 50., None)]
+    assert choose(rows) == 'finola-e-c512'
+    assert choose(rows[:2]) is None
+
+
 def lookup(cfg, key: str):
     for part in key.split('.'):
         cfg = cfg[int(part)] if part.isdigit() else cfg[part]

@@ -655,6 +655,20 @@ def summarize(results: list, runs: list) -> list:
     return rows
 
 
+def screen_choice(rows: list):
+    """The screen's rule (docs/evaluation.md, fixed before its results):
+    of the Masked FINOLA rows, the one with the highest mean of linear and
+    kNN top-1 (on the split scored: `val` in a screen). None if no row has
+    both."""
+    scored = [r for r in rows if r['method'].startswith('masked-finola')
+              and r['linear/top1'][0] is not None
+              and r['knn/top1'][0] is not None]
+    if not scored:
+        return None
+    return max(scored, key=lambda r: r['linear/top1'][0] +
+               r['knn/top1'][0])['name']
+
+
 def metric(result: dict, key: str):
     part = result.get('finetune' if key.startswith('finetune') else
                       'frozen') or {}
@@ -743,6 +757,11 @@ def main():
         f'{args.split} ({frozen["num_test"] or frozen["num_val"]} images). '
         'Best control: ' + ', '.join(f'{k.split("/")[0]} {v}'
                                      for k, v in best.items()))
+    choice = screen_choice(rows) if args.split == 'val' else None
+    if choice:
+        budget += (f' Chosen by the screen\'s rule (the Masked FINOLA row '
+                   f'with the highest mean of val linear and kNN top-1): '
+                   f'{choice}.')
     for r in rows:
         if r.get('beats_controls') is False:
             print(f'WARNING: {r["name"]} does not beat every control on '
@@ -755,7 +774,8 @@ def main():
     write_report(stem, dict(main=table(
         f'compare_ssl: {args.encoder}, {title}, {args.split} split',
         *table_rows(rows, args.split, args.lowshot_labels), budget)),
-        dict(args=vars(args), summary=rows, runs=results), start)
+        dict(args=vars(args), summary=rows, runs=results, chosen=choice),
+        start)
     chart(rows, stem + '.png', f'{args.encoder}, {budget}')
     print(f'wrote {stem}.png')
 
