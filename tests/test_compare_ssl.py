@@ -172,6 +172,23 @@ def test_the_screen_rule_picks_the_best_masked_finola_row():
     assert choose(rows[:2]) is None
 
 
+def test_anchors_stand_under_test_tables_only():
+    """Published anchors are test numbers: a test table ends with them, in
+    their columns, marked as anchors; a val table (a screen) has none."""
+    tool = load_tool()
+    row = {'name': 'mae', 'iters': 2000, 'epochs': 2.8,
+           'pretrain_min': (8., 0.), 'beats_controls': True,
+           **{k: (50., 1.) for k in tool.METRICS}}
+    anchors = (('anchor: x', {'finetune/top1': 89.8}), )
+    head, body = tool.table_rows([row], 'test', 1000, anchors)
+    assert [len(b) for b in body] == [len(head)] * 2
+    last = dict(zip(head, body[-1]))
+    assert last['fine-tune top-1 (test)'] == '89.8'
+    assert last['linear top-1 (test)'] == '-' and '(anchor)' in body[-1]
+    assert len(tool.table_rows([row], 'val', 1000, anchors)[1]) == 1
+    assert tool.DATASETS['cifar10']['anchors']
+
+
 def lookup(cfg, key: str):
     for part in key.split('.'):
         cfg = cfg[int(part)] if part.isdigit() else cfg[part]

@@ -62,6 +62,15 @@ from tools.benchmarks.engine import (
 # so no second control)
 ENCODERS = {'vit-tiny-p4': dict(start='mae'),
             'mobile-former-tiny': dict(start=None)}
+# Anchors printed under a test table (../shared/FINOLA.md, section 7): a
+# label and the top-1 (%) each reports; none is a run of this script.
+CIFAR10_ANCHORS = (
+    ('anchor: MAE, 2,000 x 64, one seed, untuned probe (FINOLA.md)',
+     {'linear/top1': 50.5, 'knn/top1': 39.7, 'lowshot/top1': 42.1}),
+    ('anchor: MAE ViT, 100 epochs (Keras example)', {'linear/top1': 49.0}),
+    ('anchor: ViT-Tiny MAE, 2,000 epochs, fine-tuned',
+     {'finetune/top1': 89.8}),
+)
 # the evaluation configs (configs/benchmarks/) on each dataset, and the
 # images pretraining reads (its `train` split) for the epoch count
 DATASETS = {
@@ -72,7 +81,8 @@ DATASETS = {
     'cifar10': dict(title='CIFAR-10 32 px', train_images=45000,
                     probe='linear-probe_{}_1xb256-500it_cifar10-32px.py',
                     finetune='fine-tune_{}_1xb128-2k_cifar10-32px.py',
-                    supervised='supervised_{}_1xb128-2k_cifar10-32px.py'),
+                    supervised='supervised_{}_1xb128-2k_cifar10-32px.py',
+                    anchors=CIFAR10_ANCHORS),
 }
 RANDOM = 'random-init'  # the plain encoder, as the probe config builds it
 START = 'untrained-start'  # MAE's pretraining run stopped at iteration 0
@@ -675,9 +685,10 @@ def metric(result: dict, key: str):
     return part.get(key)
 
 
-def table_rows(rows: list, split: str, lowshot: int) -> tuple:
+def table_rows(rows: list, split: str, lowshot: int, anchors=()) -> tuple:
     """(head, body) of the comparison table; every score column names the
-    split it was measured on."""
+    split it was measured on. A test table ends with the ``anchors``
+    [(label, {metric: top-1})], published or earlier numbers."""
     shots = f'{lowshot:,}-label linear'
     cols = (('linear/top1', 'linear'), ('knn/top1', 'kNN'),
             ('finetune/top1', 'fine-tune'))
@@ -701,6 +712,12 @@ def table_rows(rows: list, split: str, lowshot: int) -> tuple:
               for key, _ in cols if has_mae],
             *[fmt(r.get(f'delta_control/{key}'), sign=True)
               for key, _ in cols], beats])
+    if split == 'test':
+        for label, scores in anchors:
+            body.append([label, '-', '-', *[
+                f'{scores[key]:.1f}' if key in scores else '-'
+                for key in [k for k, _ in cols] + ['lowshot/top1']],
+                *['-'] * (len(head) - 8), '(anchor)'])
     return head, body
 
 
@@ -773,7 +790,8 @@ def main():
                     f'_{args.split}' + ('_smoke' if args.smoke else ''))
     write_report(stem, dict(main=table(
         f'compare_ssl: {args.encoder}, {title}, {args.split} split',
-        *table_rows(rows, args.split, args.lowshot_labels), budget)),
+        *table_rows(rows, args.split, args.lowshot_labels,
+                    DATASETS[args.dataset].get('anchors', ())), budget)),
         dict(args=vars(args), summary=rows, runs=results, chosen=choice),
         start)
     chart(rows, stem + '.png', f'{args.encoder}, {budget}')
