@@ -239,7 +239,7 @@ def test_every_image_mode_is_read_as_8_bit_rgb(tmp_path):
 
 IMAGE_FOLDER_CONFIG = osp.join(
     ROOT, 'configs/masked_pretrain/'
-    'masked-finola-e-recommended_vit-tiny-p4_1xb64-2k_image-folder-32px.py')
+    'masked-finola-b_vit-tiny-p4_1xb64-2k_image-folder-32px.py')
 
 
 def test_own_images_of_any_size_and_mode_pretrain(tmp_path, tiny_cfg):

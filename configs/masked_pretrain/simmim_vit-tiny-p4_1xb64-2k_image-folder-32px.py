@@ -1,6 +1,6 @@
-# SimMIM on your own images at 32 px, beside the recommended Masked
+# SimMIM on your own images at 32 px, beside the recommended (block-wise) Masked
 # FINOLA on the same encoder: set data_root as in
-# masked-finola-e-recommended_vit-tiny-p4_1xb64-2k_image-folder-32px.py.
+# masked-finola-b_vit-tiny-p4_1xb64-2k_image-folder-32px.py.
 _base_ = [
     '../_base_/models/simmim_vit-tiny-p4_32px.py',
     '../_base_/datasets/image_folder_32px_mim.py',

@@ -75,10 +75,12 @@ CIFAR10_ANCHORS = (
 # images pretraining reads (its `train` split) for the epoch count
 DATASETS = {
     'fmnist': dict(title='Fashion-MNIST 32 px', train_images=55000,
+                   chosen=f'{RECOMMENDED}, chosen on test (2026-11-30)',
                    probe='linear-probe_{}_1xb256-500it_fmnist-32px.py',
                    finetune='fine-tune_{}_1xb128-2k_fmnist-32px.py',
                    supervised='supervised_{}_1xb128-2k_fmnist-32px.py'),
     'cifar10': dict(title='CIFAR-10 32 px', train_images=45000,
+                    chosen='masked-finola-b, chosen on val (2026-12-03)',
                     probe='linear-probe_{}_1xb256-500it_cifar10-32px.py',
                     finetune='fine-tune_{}_1xb128-2k_cifar10-32px.py',
                     supervised='supervised_{}_1xb128-2k_cifar10-32px.py',
@@ -731,8 +733,8 @@ def main():
     args = parse_args()
     from mmengine.logging import MMLogger  # in-process feature passes: quiet
     MMLogger.get_instance('compare_ssl', log_level='WARNING')
-    methods = PRETRAIN_METHODS[args.encoder] + (
-        (RECOMMENDED, ) if args.encoder == 'vit-tiny-p4' else ())
+    methods = PRETRAIN_METHODS[args.encoder] + ((RECOMMENDED, ) if (
+        args.encoder, args.dataset) == ('vit-tiny-p4', 'fmnist') else ())
     chosen = args.methods or methods
     unknown = set(chosen) - set(methods)
     if unknown:
@@ -773,10 +775,12 @@ def main():
            'once') + f'; {frozen["num_train"]} probe images; scores on '
         f'{args.split} ({frozen["num_test"] or frozen["num_val"]} images). '
         'Best control: ' + ', '.join(f'{k.split("/")[0]} {v}'
-                                     for k, v in best.items()))
+                                     for k, v in best.items())
+        + f'. The recommended Masked FINOLA setting: '
+        f'{DATASETS[args.dataset]["chosen"]}')
     choice = screen_choice(rows) if args.split == 'val' else None
     if choice:
-        budget += (f' Chosen by the screen\'s rule (the Masked FINOLA row '
+        budget += (f'. Chosen by the screen\'s rule (the Masked FINOLA row '
                    f'with the highest mean of val linear and kNN top-1): '
                    f'{choice}.')
     for r in rows:
