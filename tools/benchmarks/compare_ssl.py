@@ -777,10 +777,10 @@ def main():
         'Best control: ' + ', '.join(f'{k.split("/")[0]} {v}'
                                      for k, v in best.items())
         + f'. The recommended Masked FINOLA setting: '
-        f'{DATASETS[args.dataset]["chosen"]}')
+        f'{DATASETS[args.dataset]["chosen"]}.')
     choice = screen_choice(rows) if args.split == 'val' else None
     if choice:
-        budget += (f'. Chosen by the screen\'s rule (the Masked FINOLA row '
+        budget += (f' Chosen by the screen\'s rule (the Masked FINOLA row '
                    f'with the highest mean of val linear and kNN top-1): '
                    f'{choice}.')
     for r in rows:
