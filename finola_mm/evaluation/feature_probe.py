@@ -6,7 +6,6 @@ import math
 from typing import NamedTuple, Optional
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 
@@ -69,11 +68,11 @@ def fit_linear_probes(feats: Tensor, labels: Tensor, settings,
     bias = torch.zeros(len(settings) * num_classes)
     weight_buf, bias_buf = torch.zeros_like(weight), torch.zeros_like(bias)
     norm = nn.BatchNorm1d(dim, affine=False, eps=BN_EPS)
-    lr_at_step = step_lrs(settings, math.ceil(n / batch_size),
-                          warmup_epochs)         # (T, S)
-    ends = {epochs * math.ceil(n / batch_size): [] for _, epochs in settings}
+    steps_per_epoch = math.ceil(n / batch_size)
+    lr_at_step = step_lrs(settings, steps_per_epoch, warmup_epochs)  # (T, S)
+    ends = {}  # the step after which each setting's probe is done
     for s, (_, epochs) in enumerate(settings):
-        ends[epochs * math.ceil(n / batch_size)].append(s)
+        ends.setdefault(epochs * steps_per_epoch, []).append(s)
     fitted, step = [None] * len(settings), 0
     for _ in range(max(epochs for _, epochs in settings)):
         for idx in torch.randperm(n, generator=gen).split(batch_size):

@@ -51,9 +51,9 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from tools.benchmarks.engine import (
-    PRETRAIN_METHODS, RECOMMENDED, REPO as ROOT, Progress, bar_chart,
-    config_digest, fmt, mask_generator_step, mean_std, paired_delta,
-    pretrain_config, read_scalars, run_logged, shorten_schedule, stage, table,
+    RECOMMENDED, REPO as ROOT, Progress, bar_chart, config_digest, fmt,
+    mask_generator_step, mean_std, paired_delta, pretrain_config,
+    pretrain_methods, read_scalars, run_logged, shorten_schedule, stage, table,
     train_in_subprocess, write_report)
 
 # 'start': the method whose iteration-0 weights are the untrained-start
@@ -733,8 +733,7 @@ def main():
     args = parse_args()
     from mmengine.logging import MMLogger  # in-process feature passes: quiet
     MMLogger.get_instance('compare_ssl', log_level='WARNING')
-    methods = PRETRAIN_METHODS[args.encoder] + ((RECOMMENDED, ) if (
-        args.encoder, args.dataset) == ('vit-tiny-p4', 'fmnist') else ())
+    methods = pretrain_methods(args.encoder, args.dataset)
     chosen = args.methods or methods
     unknown = set(chosen) - set(methods)
     if unknown:

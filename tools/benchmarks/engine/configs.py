@@ -34,6 +34,15 @@ DATASET_CONFIGS = {
 }
 
 
+def pretrain_methods(encoder: str, dataset: str = 'fmnist') -> tuple:
+    """The methods with a pretraining config on ``encoder`` and
+    ``dataset``: PRETRAIN_METHODS, and RECOMMENDED on the Fashion-MNIST
+    ViT."""
+    return PRETRAIN_METHODS.get(encoder, ()) + (
+        (RECOMMENDED, ) if (encoder, dataset) == ('vit-tiny-p4', 'fmnist')
+        else ())
+
+
 def pretrain_config(method: str, encoder: str,
                     dataset: str = 'fmnist') -> str:
     """The absolute path of ``method``'s pretraining config on ``encoder``
@@ -42,10 +51,7 @@ def pretrain_config(method: str, encoder: str,
     pattern = (PRETRAIN_CONFIGS[encoder][0] if dataset == 'fmnist' and
                encoder in PRETRAIN_CONFIGS else
                DATASET_CONFIGS.get((encoder, dataset)))
-    known = PRETRAIN_METHODS.get(encoder, ()) + (
-        (RECOMMENDED, ) if (encoder, dataset) == ('vit-tiny-p4', 'fmnist')
-        else ())
-    if pattern is None or method not in known:
+    if pattern is None or method not in pretrain_methods(encoder, dataset):
         raise ValueError(
             f'no pretraining config for {method} on {encoder} ({dataset}); '
             f'there are {PRETRAIN_METHODS} on fmnist (and {RECOMMENDED} on '
