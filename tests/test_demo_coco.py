@@ -41,18 +41,22 @@ def test_layout_and_summary(demo_set):
         out, 'annotations', 'instances_val.json')
     assert len(os.listdir(osp.join(out, 'train'))) == 12
     assert len(os.listdir(osp.join(out, 'val'))) == 6
+    assert len(os.listdir(osp.join(out, 'test'))) == 6  # as many as val
+    assert demo_set['test_json'] == osp.join(
+        out, 'annotations', 'instances_test.json')
     assert not demo_set['skipped']
     assert demo_set['summary']['train']['images'] == 12
 
 
-@pytest.mark.parametrize('split', ['train', 'val'])
+@pytest.mark.parametrize('split', ['train', 'val', 'test'])
 def test_annotations_are_exact_and_inside(demo_set, split):
     from mmpretrain.datasets import FashionMNIST
     coco = quiet_coco(demo_set[f'{split}_json'])
     names = [c['name'] for c in coco.loadCats(coco.getCatIds())]
     assert coco.getCatIds() == list(range(1, 11))
     assert tuple(names) == FashionMNIST.METAINFO['classes']
-    assert len(coco.getImgIds()) == SMALL[f'num_{split}']
+    assert len(coco.getImgIds()) == SMALL[
+        f'num_{"val" if split == "test" else split}']
     for img in coco.loadImgs(coco.getImgIds()):
         pixels = cv2.imread(osp.join(demo_set[f'{split}_dir'],
                                      img['file_name']))
@@ -284,3 +288,17 @@ def test_plain_style_is_grey_items_on_black(tmp_path):
         assert inside.any() and (pixels[~inside] == 0).all()
     with pytest.raises(ValueError, match="style='sketch'.*'photo'.*'plain'"):
         demo.make_demo_coco(tmp_path / 't', **dict(SMALL, style='sketch'))
+
+
+def test_val_and_test_cut_their_items_from_disjoint_halves():
+    """Choices are made on val and the report on test: their objects come
+    from the two halves of Fashion-MNIST's t10k file, so no item is in
+    both; train comes from the train file."""
+    full, labels = demo.load_fashion_mnist(FMNIST_ROOT, 't10k')
+    val, _ = demo.source_items(FMNIST_ROOT, 'val', 't10k')
+    test, test_labels = demo.source_items(FMNIST_ROOT, 'test', 't10k')
+    assert len(val) + len(test) == len(full) == 10000
+    assert (val == full[:5000]).all() and (test == full[5000:]).all()
+    assert (test_labels == labels[5000:]).all()
+    train, _ = demo.source_items(FMNIST_ROOT, 'train', 'train')
+    assert len(train) == 60000

@@ -571,18 +571,25 @@ def test_transfer_det_ema_reaches_the_detector_and_its_record(
 
 
 def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
-    """--pretrain-options change every method's pretraining config, so its
-    digest (a cached pretraining made without them reruns), and tag the
-    default out dir; they go after the encoder's defaults."""
+    """With --pretrain-here, --pretrain-options change every method's
+    pretraining config, so its digest (a cached pretraining made without
+    them reruns), and tag the default out dir; they go after --start, which
+    gives every method the same start (MAE's by default)."""
     transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
-    monkeypatch.setattr(sys, 'argv', [
-        'transfer_det.py', '--pretrain-options', 'model.backbone.mae_init=False'])
-    args = transfer_det.parse_args()
-    transfer_det.resolve(args)
+
+    def resolved(*argv):
+        monkeypatch.setattr(sys, 'argv', ['transfer_det.py', *argv])
+        args = transfer_det.parse_args()
+        transfer_det.resolve(args)
+        return args
+
+    args = resolved('--pretrain-here', '--pretrain-options',
+                    'model.backbone.mae_init=False')
     assert '_popts' in osp.basename(args.out_dir)
     encoder = transfer_det.ENCODERS['vit-tiny'][0]
     plain = transfer_det.short_pretrain_config(
-        'masked-finola-b', encoder, 10, 4, args.pretrain_options)
+        'masked-finola-b', encoder, 10, 4,
+        transfer_det.method_options(args.pretrain_options, 'masked-finola-b'))
     shared = transfer_det.short_pretrain_config(
         'masked-finola-b', encoder, 10, 4)
     assert plain.model.backbone.mae_init is False
@@ -596,51 +603,97 @@ def test_transfer_det_pretrain_options_reach_the_pretraining(monkeypatch):
         'model.backbone.mae_init': False, 'model.neck.channels': 512}
     assert transfer_det.method_options(options, 'mae') == {
         'model.neck.channels': 512}
-    # the default: ViT's plain start for Masked FINOLA, untagged; given
-    # options go after the defaults and override them
-    def resolved(*argv):
-        monkeypatch.setattr(sys, 'argv', ['transfer_det.py', *argv])
-        args = transfer_det.parse_args()
-        transfer_det.resolve(args)
-        return args
-
+    # one start for every method: MAE's by default, untagged, or plain
+    for start, mae_init, tag in (('mae', True, ''),
+                                 ('plain', False, '_plain-start')):
+        here = resolved('--pretrain-here', '--start', start)
+        assert here.out_dir.endswith(tag) and '_popts' not in here.out_dir
+        for method in METHODS:
+            picked = transfer_det.method_options(here.pretrain_options,
+                                                 method)
+            assert picked == {'model.backbone.mae_init': mae_init}
+            assert transfer_det.short_pretrain_config(
+                method, encoder, 10, 4, picked).model.backbone.mae_init \
+                is mae_init
+    assert resolved('--pretrain-here', '--encoder', 'mobile-former-tiny'
+                    ).pretrain_options is None  # its configs have no switch
+    # the default takes the classification benchmark's checkpoints
     default = resolved()
-    assert '_popts' not in osp.basename(default.out_dir)
-    for method in ('masked-finola-e', 'masked-finola-b'):
-        picked = transfer_det.method_options(default.pretrain_options, method)
-        assert picked == {'model.backbone.mae_init': False}
-        assert transfer_det.short_pretrain_config(
-            method, encoder, 10, 4, picked).model.backbone.mae_init is False
-    for method in ('mae', 'simmim'):  # MAE's start, the configs' own
-        picked = transfer_det.method_options(default.pretrain_options, method)
-        assert picked == {'model.backbone.mae_init': True}
-        assert transfer_det.short_pretrain_config(
-            method, encoder, 10, 4, picked).model.backbone.mae_init is True
-    # --start plain: every method from the plain start, MAE included
-    plain_all = resolved('--start', 'plain')
-    assert plain_all.out_dir.endswith('_plain-start')
-    for method in ('mae', 'simmim', 'masked-finola-e', 'masked-finola-b'):
-        assert transfer_det.method_options(
-            plain_all.pretrain_options, method) == {
-            'model.backbone.mae_init': False}
-    shared_b = resolved('--pretrain-options',
-                        'masked-finola-b:model.backbone.mae_init=True')
-    assert '_popts' in osp.basename(shared_b.out_dir)
-    assert transfer_det.method_options(
-        shared_b.pretrain_options, 'masked-finola-b') == {
-        'model.backbone.mae_init': True}
-    assert transfer_det.method_options(
-        shared_b.pretrain_options, 'masked-finola-e') == {
-        'model.backbone.mae_init': False}
-    assert resolved('--encoder', 'mobile-former-tiny').pretrain_options \
-        is None  # its configs have no such switch
-    assert resolved('--ckpt', 'mae=x.pth').pretrain_options is None
+    assert default.from_benchmark == 'cifar10' and not default.pretrain_here
+    assert 'from-cifar10' in osp.basename(default.out_dir)
+    assert resolved('--ckpt', 'mae=x.pth').from_benchmark is None
     # a prefix that names no method, or options with nothing to pretrain
-    for bad in (['--pretrain-options', 'masked-finola-x:model.a=1'],
-                ['--pretrain-options', 'model.a=1', '--ckpt', 'mae=x.pth']):
+    for bad in (['--pretrain-here', '--pretrain-options',
+                 'masked-finola-x:model.a=1'],
+                ['--pretrain-options', 'model.a=1', '--ckpt', 'mae=x.pth'],
+                ['--start', 'plain'],
+                ['--pretrain-here', '--ckpt', 'mae=x.pth']):
         monkeypatch.setattr(sys, 'argv', ['transfer_det.py'] + bad)
         with pytest.raises(SystemExit):
             transfer_det.parse_args()
+
+
+def test_transfer_det_takes_the_benchmark_checkpoints_per_seed(
+        tmp_path, monkeypatch):
+    """--from-benchmark reads compare_ssl's pretraining stages: detector
+    seed k gets pretraining seed k; a missing one is an error that names
+    the compare_ssl command; every row gets the checkpoints' normalisation,
+    and --split val scores val and never the test split."""
+    compare_ssl = _load_tool('tools/benchmarks/compare_ssl.py')
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    work = tmp_path / 'bench'
+    for seed in (0, 1):
+        run = work / f'mae_seed{seed}'
+        run.mkdir(parents=True)
+        ckpt = run / 'iter_2.pth'
+        ckpt.write_bytes(b'x')
+        (run / 'pretrain.json').write_text(json.dumps(dict(
+            checkpoint=str(ckpt))))
+    found = compare_ssl.benchmark_checkpoints('cifar10', ['mae'], 2,
+                                              work_dir=str(work))
+    assert found == {('mae', s): str(work / f'mae_seed{s}' / 'iter_2.pth')
+                     for s in (0, 1)}
+    with pytest.raises(SystemExit, match='compare_ssl.py --dataset cifar10'
+                       '.*--seeds 3 --methods mae simmim'):
+        compare_ssl.benchmark_checkpoints('cifar10', ['mae', 'simmim'], 3,
+                                          work_dir=str(work))
+    monkeypatch.setattr(sys, 'argv', ['transfer_det.py', '--split', 'val',
+                                      '--out-dir', str(tmp_path / 'out')])
+    args = transfer_det.parse_args()
+    sizes = transfer_det.resolve(args)
+    args.normalisation = dict(mean=[1.0, 2.0, 3.0], std=[4.0, 5.0, 6.0])
+    cfg = transfer_det.detector_cfg(
+        'configs/benchmarks/mmdet/demo/'
+        'mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-64px.py', 'x', None, 0,
+        args, sizes)
+    assert cfg.model.data_preprocessor.mean == [1.0, 2.0, 3.0]
+    assert cfg.test_evaluator.ann_file.endswith('instances_val.json')
+    assert cfg.test_dataloader.dataset.ann_file.endswith(
+        'instances_val.json')
+    scored = json.dumps(cfg.test_dataloader.dataset.to_dict())
+    assert 'instances_test' not in scored and '"test/"' not in scored
+
+
+def test_checkpoints_of_two_normalisations_are_refused(tmp_path):
+    """Transfer rows must share the input scale: the checkpoints'
+    data_preprocessor (from their meta's config) is read, and two different
+    ones are an error naming both files."""
+    from tools.benchmarks import engine
+    paths = []
+    for name, mean in (('a', 72.94), ('b', 125.3), ('c', 72.94)):
+        cfg = f"data_preprocessor = dict(mean=[{mean}] * 3, std=[90.0] * 3)\nmodel = dict(type='X')\n"
+        path = str(tmp_path / f'{name}.pth')
+        torch.save(dict(state_dict={}, meta=dict(cfg=cfg)), path)
+        paths.append(path)
+    torch.save(dict(state_dict={}), str(tmp_path / 'bare.pth'))
+    assert engine.checkpoint_normalisation(paths[0]) == dict(
+        mean=[72.94] * 3, std=[90.0] * 3)
+    assert engine.checkpoint_normalisation(str(tmp_path / 'bare.pth')) is None
+    assert engine.shared_normalisation(
+        [paths[0], paths[2], str(tmp_path / 'bare.pth')])['mean'] == \
+        [72.94] * 3
+    with pytest.raises(SystemExit, match='different input normalisations'):
+        engine.shared_normalisation(paths)
 
 
 def test_transfer_det_failure_cancels_the_queued_runs():

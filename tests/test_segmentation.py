@@ -215,20 +215,64 @@ def test_checkpoint_of_another_encoder_lists_the_keys(tmp_path):
 
 
 def test_transfer_seg_smoke_has_every_row(seg_set, tmp_path):
+    """Every method and the control at 2 seeds, paired differences, the
+    verdict line, the diagnosis in each row, scored on test; --split val
+    scores val and reads no test image."""
     methods = ('masked-finola-e', 'masked-finola-b', 'mae', 'simmim')
     ckpts = [f'{m}={pretrain_ckpt(m, "vit-tiny-p4", tmp_path / f"{m}.pth")}'
              for m in methods]
-    out = subprocess.run(
-        [sys.executable, 'tools/benchmarks/transfer_seg.py', '--smoke',
-         '--data-root', seg_set['out_dir'], '--coco-root',
-         osp.join(osp.dirname(seg_set['out_dir']), 'coco'),
-         '--out-dir', str(tmp_path / 'out'), '--ckpt', *ckpts],
-        cwd=ROOT, capture_output=True, text=True)
+    cmd = [sys.executable, 'tools/benchmarks/transfer_seg.py', '--smoke',
+           '--set', 'demo', '--data-root', seg_set['out_dir'], '--coco-root',
+           osp.join(osp.dirname(seg_set['out_dir']), 'coco'), '--ckpt',
+           *ckpts]
+    out = subprocess.run(cmd + ['--out-dir', str(tmp_path / 'out')],
+                         cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    rows = [line.split('|')[1].strip() for line in out.stdout.splitlines()
+    rows = [line.split('|')[1:-1] for line in out.stdout.splitlines()
             if line.startswith('| ') and 'method' not in line]
-    assert rows == ['random-init', *methods]
-    assert '[5/5] segmentor from simmim' in out.stdout and 'ETA' in out.stdout
+    assert [r[0].strip() for r in rows] == ['random-init', *methods]
+    assert all(len(r[2].split('/')) == 2 for r in rows)   # both seeds
+    assert rows[0][3].strip() == '-' and all('±' in r[3] for r in rows[1:])
+    assert 'ranks (gap > 3x spread, >= 2 seeds):' in out.stdout
+    assert '[10/10] segmentor from simmim, seed 1' in out.stdout
+    assert 'ETA' in out.stdout and 'on 2 test images' in out.stdout
     result = json.loads((tmp_path / 'out' / 'transfer_seg.json').read_text())
-    for row in result['rows']:
-        assert 0 <= row['metrics']['mIoU'] <= 100
+    assert result['split'] == 'test' and result['from_benchmark'] is None
+    for run in result['runs']:
+        assert 0 <= run['metrics']['mIoU'] <= 100
+        assert 'diag/object_px_as_background' in run['metrics']
+    for log in glob.glob(str(tmp_path / 'out' / 'seg' / '*' / 'run.log')):
+        assert 'img_dir/test' in open(log).read()
+    val = subprocess.run(cmd + ['--seeds', '1', '--split', 'val',
+                                '--out-dir', str(tmp_path / 'val')],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert val.returncode == 0, val.stdout[-3000:] + val.stderr[-3000:]
+    assert 'on 2 val images' in val.stdout
+    for log in glob.glob(str(tmp_path / 'val' / 'seg' / '*' / 'run.log')):
+        text = open(log).read()
+        assert 'img_dir/val' in text and 'img_dir/test' not in text
+
+
+def test_diagnosis_tells_missed_objects_from_wrong_classes():
+    """Object pixels whose argmax is background, but whose best object class
+    is right, count as missed objects with the right class; the confusion
+    matrix and per-class IoU follow the argmax."""
+    from finola_mm.downstream.segmentation.diagnosis import (pixel_counts,
+                                                             summarize)
+    label = torch.tensor([[0, 0, 1, 1], [2, 2, 255, 0]])
+    logits = torch.zeros(3, 2, 4)
+    logits[0] = 2.0                      # background wins everywhere ...
+    logits[1, 0, 2:] = 1.0               # ... but class 1 is the best object
+    logits[2, 1, :2] = 3.0               # class 2 found at its own pixels
+    counts = pixel_counts(logits, label, num_classes=3)
+    assert counts['pixels'].tolist() == [3, 2, 2]   # 255 ignored
+    assert counts['confusion'].tolist() == [[3, 0, 0], [2, 0, 0], [0, 0, 2]]
+    assert counts['fg_pixels'] == 4 and counts['fg_argmax_bg'] == 2
+    assert counts['fg_class_right'] == 4 and counts['fg_objectness'] == 2
+    out = summarize([counts, counts], ('bg', 'a', 'b'))
+    assert out['IoU.bg'] == pytest.approx(100 * 6 / 10)
+    assert out['IoU.a'] == 0 and out['IoU.b'] == 100
+    assert out['objects_zero_iou'] == 1
+    assert out['object_px_as_background'] == 50
+    assert out['object_px_best_object_class_right'] == 100
+    assert out['confusion'][1] == [4, 0, 0]

@@ -248,13 +248,56 @@ def parse_args():
         args.finetune_iters, args.probe_epochs = 2, 2
         args.train_images, args.test_images = 64, 32
     args.shard = parse_shard(args.shard)
-    # the budget is in the name: a rerun continues only the same budget
-    args.work_dir = args.work_dir or osp.join(
-        ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if args.smoke else ''),
-        ('' if args.dataset == 'fmnist' else f'{args.dataset}_') +
-        f'{args.encoder}_it{args.pretrain_iters}_b{args.pretrain_batch}'
-        f'_bank{args.train_images}_test{args.test_images}')
+    args.work_dir = args.work_dir or default_work_dir(
+        args.dataset, args.encoder, args.pretrain_iters, args.pretrain_batch,
+        args.train_images, args.test_images, args.smoke)
     return args
+
+
+def default_work_dir(dataset: str, encoder: str, pretrain_iters: int,
+                     pretrain_batch: int, train_images: int,
+                     test_images: int, smoke: bool = False) -> str:
+    """Where a run keeps its stages; the budget is in the name, so a rerun
+    continues only the same budget."""
+    return osp.join(
+        ROOT, 'work_dirs', 'compare_ssl' + ('_smoke' if smoke else ''),
+        ('' if dataset == 'fmnist' else f'{dataset}_') +
+        f'{encoder}_it{pretrain_iters}_b{pretrain_batch}'
+        f'_bank{train_images}_test{test_images}')
+
+
+def benchmark_checkpoints(dataset: str, methods, seeds: int,
+                          encoder: str = 'vit-tiny-p4', budget: str = 'cpu',
+                          work_dir: str = None) -> dict:
+    """The pretraining checkpoints of this benchmark's run on ``dataset``
+    at ``budget`` (its default work dir, or ``work_dir``): {(method, seed):
+    path} for seeds 0..seeds-1, what transfer_det and transfer_seg start
+    from. A missing one is an error naming the command that makes it."""
+    b = BUDGETS[budget]
+    work_dir = work_dir or default_work_dir(
+        dataset, encoder, b['pretrain_iters'], b['pretrain_batch'],
+        b['train_images'], b['test_images'])
+    found, missing = {}, []
+    for seed in range(seeds):
+        for method in methods:
+            path = osp.join(work_dir, f'{method}_seed{seed}', 'pretrain.json')
+            ckpt = None
+            if osp.isfile(path):
+                with open(path) as f:
+                    ckpt = json.load(f).get('checkpoint')
+            if ckpt and osp.isfile(ckpt):
+                found[method, seed] = ckpt
+            else:
+                missing.append(f'{method} seed {seed}')
+    if missing:
+        raise SystemExit(
+            f'no classification-benchmark checkpoint for {", ".join(missing)}'
+            f' in {work_dir}: run `python tools/benchmarks/compare_ssl.py '
+            f'--dataset {dataset} --encoder {encoder} --budget {budget} '
+            f'--seeds {seeds} --methods {" ".join(methods)}` first (its '
+            f'pretraining stages are what transfer starts from), or give '
+            f'--ckpt METHOD=PATH.')
+    return found
 
 
 def parse_shard(text) -> tuple:

@@ -1,11 +1,20 @@
 """Benchmark: detection transfer of Masked FINOLA, MAE and SimMIM encoders,
 with a random-init control row, over several detector seeds.
 
-For each pretraining checkpoint (given with ``--ckpt``, or made here by a
-short run of each method's 32 px pretraining config with tools/train.py, one
-process per method) a demo detector (configs/benchmarks/mmdet/demo/) is
-trained from it once per seed and scored on the set's val split with the
-config's test loop (CocoMetric: bbox, and segm for Mask R-CNN). ``--jobs``
+Where the encoders come from (one start for every method):
+  --from-benchmark DATASET  (default cifar10) the classification
+        benchmark's pretraining checkpoints (tools/benchmarks/compare_ssl.py
+        on DATASET at its cpu budget: 2,000 x 64, MAE's start for every
+        method); detector seed k starts from pretraining seed k
+  --pretrain-here  a short run of each method's 32 px Fashion-MNIST config
+        here (--pretrain-iters, --start, --pretrain-options)
+  --ckpt METHOD=PATH ...  given checkpoints, one for every seed
+Every row, the random-init control included, gets the input normalisation
+the checkpoints were pretrained with (their configs' data_preprocessor).
+A demo detector (configs/benchmarks/mmdet/demo/) is trained from each
+checkpoint once per seed and scored with the config's test loop (CocoMetric:
+bbox, and segm for Mask R-CNN) on the set's ``test`` split, or with
+``--split val`` on its ``val`` split, where every choice is made. ``--jobs``
 (default 2) runs that many at once on a share of the cores each: one
 detector gains little from a second core. The detectors run in spawned
 worker processes, one Runner each (with ``--jobs 1``, in this process).
@@ -21,16 +30,15 @@ Two detection sets (``--set``):
         gained only 0.6 bbox mAP over random init at 1,000 iterations.)
   demo  the general demo set: 128 px, COCO's small/medium/large mix.
 
-``--start`` picks where each ViT method pretrains from (the config field
-``model.backbone.mae_init``, which every method has): by default
-(``per-method``) Masked FINOLA from the plain ViT start and MAE and SimMIM
-from MAE's, the choice the ranking was first run with
-(docs/detection_transfer.md); ``--start mae`` or ``plain`` gives every
-method the same start.
+With --pretrain-here, ``--start`` picks where every ViT method pretrains
+from (the config field ``model.backbone.mae_init``, which every method
+has): ``mae`` (default, the classification benchmark's) or ``plain``, the
+same for every method.
 
-    python tools/benchmarks/transfer_det.py                      # < 1 h, 2 cores
-    python tools/benchmarks/transfer_det.py --seeds 1 --methods mae
-    python tools/benchmarks/transfer_det.py --start plain        # one start
+    python tools/benchmarks/transfer_det.py                      # CIFAR-10 checkpoints
+    python tools/benchmarks/transfer_det.py --split val          # choices
+    python tools/benchmarks/transfer_det.py --from-benchmark fmnist
+    python tools/benchmarks/transfer_det.py --pretrain-here --start plain
     python tools/benchmarks/transfer_det.py --ckpt mae=A masked-finola-e=B
     python tools/benchmarks/transfer_det.py --set demo --frozen \
         --detector retinanet --encoder mobile-former-tiny
@@ -40,7 +48,7 @@ method the same start.
     python tools/benchmarks/transfer_det.py --smoke              # seconds
 
 Prints a markdown table (mean ± std over seeds, the per-seed paired
-difference to the control, and whether the gap between the best
+difference to the control and to MAE, and whether the gap between the best
 pretrained row and the control exceeds 3x their seed spread) and writes
 JSON (--out-dir).
 """
@@ -67,9 +75,13 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
 from tools.benchmarks.engine import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
-    cancel_on_failure, json_digest, log, mean_std, paired_delta, parse_ckpts,
-    set_threads, short_pretrain, short_pretrain_config, stage, table,
-    train_and_test, usable_cores, write_report)
+    cancel_on_failure, json_digest, log, mean_std, parse_ckpts,
+    set_threads, shared_normalisation, short_pretrain, short_pretrain_config,
+    stage, table, train_and_test, usable_cores, write_report)
+from tools.benchmarks.engine.transfer import (  # noqa: E402
+    BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
+    checkpoint_mtime, resolve_source, seed_rows, source_line, source_tag,
+    verdict, verdict_line)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -77,17 +89,14 @@ ENCODERS = {  # name: (config name, neck)
     'vit-tiny': ('vit-tiny-p4', 'sfp'),
     'mobile-former-tiny': ('mobile-former-tiny', 'fpn'),
 }
-# The start each method pretrains from, the config field
-# model.backbone.mae_init that every ViT method's config has (MAE's through
-# MAEViTStart): 'mae' is MAE's encoder init (the configs' default), 'plain'
-# the plain ViT's. --start per-method keeps the choice made when the
-# detection ranking was first run (docs/detection_transfer.md, 3,000 val
-# images: Masked FINOLA 15.0 / 14.8 bbox mAP plain, 12.0 / 13.5 at MAE's
-# start; SimMIM 9.8 plain, 11.2 at MAE's; MAE was not run plain); --start
-# mae or plain gives every method the same one. Mobile-Former has no switch.
-STARTS = ('per-method', 'mae', 'plain')
-PER_METHOD_START = {'masked-finola-e': 'plain', 'masked-finola-b': 'plain',
-                    'mae': 'mae', 'simmim': 'mae'}
+# The start every method pretrains from with --pretrain-here, the config
+# field model.backbone.mae_init that every ViT method's config has (MAE's
+# through MAEViTStart): 'mae' is MAE's encoder init (the configs' default
+# and the classification benchmark's), 'plain' the plain ViT's. One start
+# for every method: a per-method choice would mix the effect of the start
+# with that of the method (docs/detection_transfer.md). Mobile-Former has no
+# switch.
+STARTS = ('mae', 'plain')
 
 
 def start_options(start: str, encoder: str, methods) -> dict:
@@ -95,12 +104,9 @@ def start_options(start: str, encoder: str, methods) -> dict:
     bool} for each ViT method; {} for an encoder without the switch."""
     if encoder != 'vit-tiny':
         return {}
-    return {f'{m}:model.backbone.mae_init':
-            (PER_METHOD_START[m] if start == 'per-method' else start) == 'mae'
-            for m in methods}
+    return {f'{m}:model.backbone.mae_init': start == 'mae' for m in methods}
 
 
-CONTROL = 'random-init'
 # The detection sets: make_demo_coco's arguments, where the set lives, and
 # the detector schedule. 'rank' is sized so that the default run (4
 # pretrainings, 5 rows x 2 seeds) fits in about an hour on 2 CPU cores
@@ -109,7 +115,8 @@ CONTROL = 'random-init'
 # detectors differ by 1.0 bbox mAP on 300 images and by 0.2 on 3,000.
 SETS = {
     'rank': dict(data=dict(img_size=64, max_objects=3, object_sides=(20, 40),
-                           style='plain', num_train=1200, num_val=3000),
+                           style='plain', num_train=1200, num_val=3000,
+                           num_test=3000),
                  data_root='data/demo_coco_64px', det_iters=600,
                  det_batch=8),
     'demo': dict(data=dict(img_size=128, num_train=300, num_val=100),
@@ -117,19 +124,19 @@ SETS = {
 }
 PRETRAIN = dict(pretrain_iters=1000, pretrain_batch=64)
 SMOKE = dict(pretrain_iters=2, pretrain_batch=4, det_iters=2, det_batch=2,
-             num_train=4, num_val=2)
-RANKS_BY = 3  # the gap must exceed this many times the seed spread
+             num_train=4, num_val=2, num_test=2)
 
 
 def data_options(data_root: str) -> dict:
     """Config options pointing the demo configs' loaders and metrics at
     ``data_root`` (as tools/train.py --cfg-options k=v)."""
     root = osp.abspath(data_root) + '/'
-    ann = root + 'annotations/instances_val.json'
     options = {f'{split}_dataloader.dataset.data_root': root
                for split in ('train', 'val', 'test')}
-    return dict(options, **{f'{split}_evaluator.ann_file': ann
-                            for split in ('val', 'test')})
+    return dict(options, **{
+        f'{split}_evaluator.ann_file':
+        f'{root}annotations/instances_{split}.json'
+        for split in ('val', 'test')})
 
 
 def pretrain(method: str, encoder: str, iters: int, batch: int,
@@ -160,7 +167,12 @@ def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
         'train_dataloader.batch_size': sizes['det_batch'],
         'randomness.seed': seed}))
     cfg.merge_from_dict(args.cfg_options or {})
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test later
+    if args.normalisation:  # the checkpoints' input scale, for every row
+        cfg.model.data_preprocessor.update(args.normalisation)
+    if args.split == 'val':  # a choice: score val, never read test
+        cfg.test_dataloader, cfg.test_evaluator = (cfg.val_dataloader,
+                                                   cfg.val_evaluator)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test once
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
                                            checkpoint=ckpt, prefix='backbone.')
@@ -172,7 +184,7 @@ def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
 
 def train_detector(cfg_path: str, method: str, ckpt, seed: int, args,
                    sizes: dict) -> dict:
-    """Train one demo detector, then score it on the val split with the
+    """Train one demo detector, then score it on ``args.split`` with the
     config's test loop (CocoMetric) -> timings and metrics. Its log goes to
     its work dir's run.log, as for the pretraining runs."""
     import finola_mm  # noqa: F401  registers modules, safe loading
@@ -238,63 +250,35 @@ def percent(runs: list, key: str) -> list:
 
 def summarise(runs: list, methods: list) -> dict:
     """Per method: mean ± std over seeds of each mAP (%), the seed range of
-    bbox mAP, and the paired per-seed bbox mAP difference to the control;
-    plus whether the best row's gap to the control exceeds RANKS_BY x the
-    larger of the two rows' seed ranges."""
-    rows = {}
-    for m in methods:
-        group = sorted((r for r in runs if r['method'] == m),
-                       key=lambda r: r['seed'])
-        bbox = percent(group, 'coco/bbox_mAP')
-        rows[m] = dict(
-            seeds=[r['seed'] for r in group], bbox_mAP=bbox,
-            bbox=mean_std(bbox),
-            bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
-            segm=mean_std(percent(group, 'coco/segm_mAP')),
-            spread=max(bbox) - min(bbox),
-            delta=(None, None) if m == CONTROL else paired_delta(
-                runs, m, CONTROL, lambda r: percent([r], 'coco/bbox_mAP')[0],
-                key='method'),
-            train_s=mean_std([r['train_s'] for r in group]))
-    best = max((m for m in methods if m != CONTROL),
-               key=lambda m: rows[m]['bbox'][0], default=None)
-    verdict = dict(control_bbox_mAP=rows[CONTROL]['bbox'][0], best=best)
-    if best is not None:
-        gap = rows[best]['bbox'][0] - rows[CONTROL]['bbox'][0]
-        spread = max(rows[best]['spread'], rows[CONTROL]['spread'])
-        verdict.update(gap=gap, spread=spread,
-                       ranks=len(rows[best]['seeds']) > 1
-                       and gap > RANKS_BY * spread)
-    return dict(rows=rows, verdict=verdict)
+    bbox mAP, and the paired per-seed bbox mAP differences against the
+    control and MAE; plus the verdict (engine.transfer.verdict)."""
+    rows = seed_rows(runs, methods,
+                     lambda r: percent([r], 'coco/bbox_mAP')[0])
+    for m, row in rows.items():
+        group = [r for r in runs if r['method'] == m]
+        row.update(bbox=row['mean'], bbox_mAP=row['values'],
+                   bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
+                   segm=mean_std(percent(group, 'coco/segm_mAP')),
+                   train_s=mean_std([r['train_s'] for r in group]))
+    return dict(rows=rows, verdict=verdict(rows, 'bbox mAP'))
 
 
 def table_rows(summary: dict) -> tuple:
     """(head, body) of the detection table."""
     head = ['method', 'bbox mAP', 'per seed', 'Δ vs random (paired)',
-            'bbox mAP50', 'segm mAP', 'train s']
+            f'Δ vs {BASELINE} (paired)', 'bbox mAP50', 'segm mAP', 'train s']
     return head, [
         [m, fmt(r['bbox'], 1),
          ' / '.join('-' if v is None else f'{v:.1f}' for v in r['bbox_mAP']),
-         fmt(r['delta'], 1, sign=True), fmt(r['bbox50'], 1),
+         fmt(r['delta'], 1, sign=True), fmt(r['delta_mae'], 1, sign=True),
+         fmt(r['bbox50'], 1),
          fmt(r['segm'], 1), fmt(r['train_s'], 0)]
         for m, r in summary['rows'].items()]
 
 
-def verdict_line(v: dict) -> str:
-    if v.get('best') is None:
-        return f'control bbox mAP {v["control_bbox_mAP"]:.1f}'
-    return (f'best pretrained: {v["best"]}, gap to {CONTROL} '
-            f'{v["gap"]:+.1f} bbox mAP; seed spread (the larger max-min of '
-            f'the two rows) {v["spread"]:.1f}; ranks (gap > {RANKS_BY}x '
-            f'spread, >= 2 seeds): {"yes" if v["ranks"] else "no"}; '
-            f'{CONTROL} bbox mAP {v["control_bbox_mAP"]:.1f}')
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--ckpt', nargs='+', metavar='METHOD=PATH',
-                        help='pretraining (or backbone-only) checkpoints; '
-                        'without it each method is pretrained here')
+    add_source_arguments(parser)
     parser.add_argument('--methods', nargs='+', help='pretraining methods '
                         '(default: all the encoder supports)')
     parser.add_argument('--encoder', default='vit-tiny',
@@ -323,11 +307,11 @@ def parse_args():
                         'docs/detection_transfer.md); recorded with each '
                         'result, and a result made with other options is '
                         'rerun')
-    parser.add_argument('--start', default='per-method', choices=STARTS,
-                        help='the start every ViT method pretrains from '
-                        '(model.backbone.mae_init): mae or plain for all, '
-                        'or per-method (default: Masked FINOLA plain, MAE '
-                        'and SimMIM at MAE\'s start)')
+    parser.add_argument('--start', default='mae', choices=STARTS,
+                        help='with --pretrain-here: the start every ViT '
+                        'method pretrains from (model.backbone.mae_init): '
+                        'mae (default, the classification benchmark\'s) or '
+                        'plain')
     parser.add_argument('--pretrain-options', nargs='+', action=DictAction,
                         metavar='[METHOD:]KEY=VAL', help='options for '
                         'every method\'s pretraining config, or with '
@@ -364,9 +348,14 @@ def parse_args():
             parser.error(f'--pretrain-options {key}: {name!r} is not a '
                          f'method of {args.encoder}; give one of '
                          f'{list(known)} before the colon, or no prefix')
-    if (args.pretrain_options or args.start != 'per-method') and args.ckpt:
-        parser.error('--pretrain-options or --start with --ckpt: nothing is '
-                     'pretrained; drop one of them')
+    if ((args.pretrain_options or args.start != 'mae' or
+         args.pretrain_iters or args.pretrain_batch)
+            and not args.pretrain_here):
+        parser.error('--pretrain-options, --start, --pretrain-iters and '
+                     '--pretrain-batch shape pretraining here: add '
+                     '--pretrain-here (without it the checkpoints come from '
+                     '--from-benchmark or --ckpt)')
+    resolve_source(args)
     if args.ema is not None:
         if not 0 < args.ema < 1:
             parser.error(f'--ema {args.ema}: give a momentum in (0, 1), '
@@ -395,20 +384,21 @@ def resolve(args) -> dict:
         sizes[key] = getattr(args, key) or sizes[key]
     mode = 'frozen' if args.frozen else 'ft'
     given = args.pretrain_options  # these and --start tag the out dir
-    if not args.ckpt:
+    if args.pretrain_here:
         args.pretrain_options = dict(start_options(
             args.start, args.encoder, PRETRAIN_METHODS[
                 ENCODERS[args.encoder][0]]), **(given or {})) or None
+    source = source_tag(args, sizes['pretrain_iters'])
     if args.out_dir is None:
         args.out_dir = osp.join(
             ROOT, 'work_dirs/benchmarks/transfer_det',
             f'{args.set}_{args.detector}_{args.encoder}_{mode}_'
-            f'p{sizes["pretrain_iters"]}_d{sizes["det_iters"]}'
+            f'{source}_d{sizes["det_iters"]}_{args.split}'
             + ('_smoke' if args.smoke else '')
             + (f'_opts{options_tag(args.cfg_options)}'
                if args.cfg_options else '')
-            + ('' if args.start == 'per-method' or args.ckpt
-               else f'_{args.start}-start')
+            + ('_plain-start' if args.pretrain_here and args.start == 'plain'
+               else '')
             + (f'_popts{options_tag(given)}' if given else ''))
     if args.data_root is None:
         args.data_root = (osp.join(args.out_dir, 'data') if args.smoke else
@@ -433,25 +423,27 @@ def main():
         k: sizes[k] for k in SETS[args.set]['data']})
     log(f'{args.set} set {made["out_dir"]}: '
         f'{made["summary"]["train"]["images"]} train / '
-        f'{made["summary"]["val"]["images"]} val images')
+        f'{made["summary"][args.split]["images"]} {args.split} images '
+        f'scored')
 
     ckpts = parse_ckpts(args.ckpt)
     methods = list(dict.fromkeys(  # a method named twice runs once
         list(ckpts) or args.methods or PRETRAIN_METHODS[config_name]))
-    progress = Progress(len(methods) * (not ckpts)
+    per_seed = benchmark_per_seed(args, methods, config_name)
+    progress = Progress(len(methods) * args.pretrain_here
                         + (1 + len(methods)) * args.seeds)
     # a cached result records its pretraining config's digest: after an
     # edit of that config, pretraining and its detectors run again
-    digests = {} if ckpts else {m: config_digest(short_pretrain_config(
+    digests = {m: config_digest(short_pretrain_config(
         m, ENCODERS[args.encoder][0], sizes['pretrain_iters'],
         sizes['pretrain_batch'], method_options(args.pretrain_options, m)))
-        for m in methods}
+        for m in methods} if args.pretrain_here else {}
     # --jobs runs at once, each on its share of the cores (a pretraining is
     # its own process already; a detector gets a spawned worker)
     threads = max(1, usable_cores() // args.jobs)
     if args.jobs > 1:
         os.environ['OMP_NUM_THREADS'] = str(threads)
-    todo = [m for m in methods if not ckpts]
+    todo = methods if args.pretrain_here else []
     with ThreadPoolExecutor(args.jobs) as pool, cancel_on_failure(pool):
         futures = [pool.submit(pretrain_stage, m, args, sizes, digests[m])
                    for m in todo]
@@ -459,13 +451,18 @@ def main():
             m, ckpt, cached = future.result()
             ckpts[m] = ckpt
             progress.step(f'pretrained {m}', cached)
-    ckpts = {m: ckpts[m] for m in methods}  # rows in the order asked
     order = [(seed, method) for seed in range(args.seeds)
-             for method in [CONTROL] + list(ckpts)]
+             for method in [CONTROL] + methods]  # rows in the order asked
+    checkpoint = {(seed, m): per_seed.get((m, seed)) or ckpts.get(m)
+                  for seed, m in order}
+    args.normalisation = shared_normalisation(
+        [c for c in checkpoint.values() if c])
     det_digest = config_digest(Config.fromfile(osp.join(ROOT, cfg)))
-    calls = {(seed, m): (cfg, m, ckpts.get(m), seed, args, sizes, dict(
+    calls = {(seed, m): (cfg, m, checkpoint[seed, m], seed, args, sizes, dict(
         detector_config_sha256=det_digest,
-        data_set=made['args'],  # a larger val set is another result
+        data_set=made['args'],  # a larger set is another result
+        split=args.split, normalisation=args.normalisation,
+        checkpoint_mtime=checkpoint_mtime(checkpoint[seed, m]),
         pretrain_config_sha256=digests.get(m))) for seed, m in order}
     done = {}
     if args.jobs == 1:  # in this process: its log lines in order
@@ -485,27 +482,35 @@ def main():
                 done[seed, m] = res, cached
                 progress.step(f'detector from {m}, seed {seed}', cached)
     runs = [done[k][0] for k in order]
-    summary = summarise(runs, [CONTROL] + list(ckpts))
+    summary = summarise(runs, [CONTROL] + methods)
 
     import torch
     threads = threads if args.jobs > 1 else torch.get_num_threads()
+    source = source_line(args, sizes['pretrain_iters'],
+                         sizes['pretrain_batch'], args.start)
     note = (f'{args.detector}, {args.encoder}, '
             f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
             f'({sizes["img_size"]} px); {sizes["det_iters"]} iterations of '
-            f'{sizes["det_batch"]} images, {args.seeds} seed(s)'
+            f'{sizes["det_batch"]} images, {args.seeds} seed(s); '
+            f'encoders: {source}'
             + (f', options {args.cfg_options}' if args.cfg_options else '')
             + (f', pretraining options {args.pretrain_options}'
                if args.pretrain_options else '')
-            + '; COCO mAP (%) '
-            f'on {made["summary"]["val"]["images"]} val images, mean ± std '
-            f'over seeds; {args.jobs} job(s) at once, {threads} thread(s) '
+            + '; COCO mAP (%) on '
+            f'{made["summary"][args.split]["images"]} {args.split} images, '
+            f'mean ± std over seeds; {args.jobs} job(s) at once, '
+            f'{threads} thread(s) '
             f'each. Verdict: {verdict_line(summary["verdict"])}')
     write_report(osp.join(args.out_dir, 'transfer_det'), dict(main=table(
         f'transfer_det: {args.detector}, {args.encoder}',
         *table_rows(summary), note)), dict(
             config=cfg, set=args.set, sizes=sizes,
             cfg_options=args.cfg_options,
-            pretrain_options=args.pretrain_options, start=args.start,
+            pretrain_options=args.pretrain_options,
+            source=source, split=args.split,
+            from_benchmark=args.from_benchmark,
+            normalisation=args.normalisation,
+            start=args.start if args.pretrain_here else None,
             torch=torch.__version__,
             cpu=platform.processor() or platform.machine(),
             jobs=args.jobs, threads=threads, runs=runs, **summary), start)

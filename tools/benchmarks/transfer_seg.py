@@ -1,24 +1,38 @@
 """Benchmark: semantic-segmentation transfer of Masked FINOLA, MAE and SimMIM
-encoders on the demo segmentation set (128 px, 11 classes), with a
-random-init control row.
+encoders with a random-init control row, over several seeds.
 
-For each pretraining checkpoint (``--ckpt``, or made here by a short run of
-each method's 32 px pretraining config, one process per method) a demo
-UperNet (configs/benchmarks/mmseg/demo/) is trained from it and scored on
-the demo val split with the config's test loop (IoUMetric: mIoU, aAcc).
-The segmentors run in this process, one Runner each; logs and checkpoints
-go under --out-dir. Every pretraining and segmentor is a stage keyed by its
-full config: a rerun of the command reads finished ones back and redoes
-those whose config changed.
+The encoders come from the classification benchmark's checkpoints by
+default (``--from-benchmark cifar10``: compare_ssl's cpu budget, one start
+for every method, segmentor seed k from pretraining seed k), from short
+runs here (``--pretrain-here``) or from ``--ckpt``. Every row, the control
+included, gets the input normalisation the checkpoints were pretrained
+with. A demo UperNet (configs/benchmarks/mmseg/demo/) is trained from each
+one per seed and scored with the config's test loop (IoUMetric: mIoU, aAcc;
+SegDiagnosisMetric: per-class IoU, what the logits say on object pixels) on
+the set's ``test`` split, or with ``--split val`` on its ``val`` split,
+where every choice is made.
 
-    python tools/benchmarks/transfer_seg.py                      # < 60 min
-    python tools/benchmarks/transfer_seg.py --encoder mobile-former-tiny --frozen
+Two sets (``--set``):
+  rank  (default) 64 px, 1-3 grey items of 20-40 px a side on black (the
+        detection ranking set's images as class maps): the pretraining
+        images' domain and scale. 1,000 iterations: random init reaches
+        27 mIoU on val with every class found (docs/segmentation_transfer.md)
+  demo  the general demo set: 128 px tinted items on photos. At its 300
+        iterations every segmentor predicts background everywhere (the
+        diagnosis); 1,000 iterations there cost 4x the rank set's.
+
+Every segmentor is a stage keyed by its full config: a rerun reads finished
+ones back and redoes those whose config changed.
+
+    python tools/benchmarks/transfer_seg.py                  # CIFAR-10 checkpoints
+    python tools/benchmarks/transfer_seg.py --split val      # choices
+    python tools/benchmarks/transfer_seg.py --from-benchmark fmnist
     python tools/benchmarks/transfer_seg.py --ckpt mae=A masked-finola-e=B
-    python tools/benchmarks/transfer_seg.py --smoke              # seconds
+    python tools/benchmarks/transfer_seg.py --smoke          # seconds
 
-Prints a markdown table and writes it with JSON (engine.write_report). What it can rank: like the
-detection demo, 300 images and a few hundred iterations rank only large
-differences (docs/segmentation_transfer.md).
+Prints a markdown table (mean ± std over seeds, paired differences against
+random init and MAE, the verdict line) and writes it with JSON
+(engine.write_report).
 """
 import argparse
 import os
@@ -34,34 +48,53 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 from tools.data.make_demo_seg import make_demo_seg  # noqa: E402
 from tools.benchmarks.engine import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage,
-    log, parse_ckpts, short_pretrain, short_pretrain_config,
-    shorten_schedule, table, train_and_test, write_report)
+    fmt, json_digest, log, mean_std, parse_ckpts, shared_normalisation,
+    short_pretrain, short_pretrain_config, shorten_schedule, table,
+    train_and_test, write_report)
+from tools.benchmarks.engine.transfer import (  # noqa: E402
+    BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
+    checkpoint_mtime, resolve_source, seed_rows, source_line, source_tag,
+    verdict, verdict_line)
+from tools.benchmarks.transfer_det import SETS as DET_SETS  # noqa: E402
 
 SEGMENTOR = ('configs/benchmarks/mmseg/demo/'
-             'upernet_{encoder}_{mode}_demo-seg-128px.py')
+             'upernet_{encoder}_{mode}_demo-seg-{px}px.py')
 ENCODERS = ('vit-tiny-p4', 'mobile-former-tiny')
-CONTROL = 'random-init'
-FULL = dict(pretrain_iters=150, pretrain_batch=32, seg_iters=300,
-            seg_batch=8)
+# the sets: the demo COCO set each is made from (make_demo_coco's
+# arguments), where both live, and the segmentor schedule
+SETS = {
+    'rank': dict(data=DET_SETS['rank']['data'], px=64,
+                 coco_root='data/demo_coco_64px',
+                 data_root='data/demo_seg_64px', seg_iters=1000, seg_batch=8),
+    'demo': dict(data=DET_SETS['demo']['data'], px=128,
+                 coco_root='data/demo_coco', data_root='data/demo_seg',
+                 seg_iters=300, seg_batch=8),
+}
+PRETRAIN = dict(pretrain_iters=1000, pretrain_batch=64)  # --pretrain-here
 SMOKE = dict(pretrain_iters=2, pretrain_batch=4, seg_iters=2, seg_batch=2,
-             num_images=4)
+             num_train=4, num_val=2, num_test=2)
 
 
-def segmentor_cfg(name: str, ckpt, args, sizes: dict):
+def segmentor_cfg(name: str, ckpt, seed: int, args, sizes: dict):
     """The demo segmentor's config on ``args.data_root``, shortened to
-    ``sizes['seg_iters']``, its backbone from ``ckpt`` (None: random)."""
+    ``sizes['seg_iters']``, its backbone from ``ckpt`` (None: random),
+    scored on ``args.split``."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(ROOT, SEGMENTOR.format(
-        encoder=args.encoder, mode='frozen' if args.frozen else 'ft')))
+        encoder=args.encoder, mode='frozen' if args.frozen else 'ft',
+        px=SETS[args.set]['px'])))
     shorten_schedule(cfg, sizes['seg_iters'])
     cfg.default_hooks.checkpoint.interval = sizes['seg_iters']
     cfg.train_dataloader.batch_size = sizes['seg_batch']
+    cfg.randomness.seed = seed
     for split in ('train', 'val', 'test'):
-        loader = cfg.get(f'{split}_dataloader')
-        loader.dataset.data_root = args.data_root
-        if sizes.get('num_images'):
-            loader.dataset.indices = sizes['num_images']
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test later
+        cfg.get(f'{split}_dataloader').dataset.data_root = args.data_root
+    if args.normalisation:  # the checkpoints' input scale, for every row
+        cfg.model.data_preprocessor.update(args.normalisation)
+    if args.split == 'val':  # a choice: score val, never read test
+        cfg.test_dataloader = cfg.val_dataloader
+        cfg.test_evaluator = cfg.val_evaluator
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test once
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
                                            checkpoint=ckpt, prefix='backbone.')
@@ -73,23 +106,58 @@ def segmentor_cfg(name: str, ckpt, args, sizes: dict):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--ckpt', nargs='+', metavar='METHOD=PATH',
-                        help='pretraining (or backbone-only) checkpoints; '
-                        'without it each method is pretrained here')
+    add_source_arguments(parser)
+    parser.add_argument('--methods', nargs='+', help='pretraining methods '
+                        '(default: all the encoder supports)')
     parser.add_argument('--encoder', default='vit-tiny-p4', choices=ENCODERS)
     parser.add_argument('--frozen', action='store_true',
                         help='freeze the encoder (pyramid and heads train)')
+    parser.add_argument('--set', default='rank', choices=list(SETS))
+    parser.add_argument('--seeds', type=int, default=2,
+                        help='segmentor seeds per method')
     parser.add_argument('--pretrain-iters', type=int)
     parser.add_argument('--seg-iters', type=int)
-    parser.add_argument('--data-root', default=osp.join(ROOT, 'data',
-                                                        'demo_seg'))
-    parser.add_argument('--coco-root', default=osp.join(ROOT, 'data',
-                                                        'demo_coco'))
-    parser.add_argument('--out-dir', default=osp.join(
-        ROOT, 'work_dirs/benchmarks/transfer_seg'))
+    parser.add_argument('--data-root', help='the segmentation set (default: '
+                        'the set\'s, under data/)')
+    parser.add_argument('--coco-root', help='the demo COCO set it is made '
+                        'from (default: the set\'s, under data/)')
+    parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
+                        'transfer_seg/<set, encoder, mode, source, '
+                        'iterations, split>; a rerun continues there')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a few images (tests)')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.pretrain_iters and not args.pretrain_here:
+        parser.error('--pretrain-iters shapes pretraining here: add '
+                     '--pretrain-here')
+    if args.encoder == 'mobile-former-tiny' and args.set == 'rank':
+        parser.error('the rank set has a ViT segmentor config only: give '
+                     '--set demo for mobile-former-tiny')
+    resolve_source(args)
+    return args
+
+
+def resolve(args) -> dict:
+    """Fill the defaults of ``args`` (in place); return the sizes."""
+    preset = SETS[args.set]
+    sizes = dict(PRETRAIN, seg_iters=preset['seg_iters'],
+                 seg_batch=preset['seg_batch'], **preset['data'])
+    if args.smoke:
+        sizes.update(SMOKE)
+    for key in ('pretrain_iters', 'seg_iters'):
+        sizes[key] = getattr(args, key) or sizes[key]
+    if args.out_dir is None:
+        args.out_dir = osp.join(
+            ROOT, 'work_dirs/benchmarks/transfer_seg',
+            f'{args.set}_{args.encoder}_'
+            f'{"frozen" if args.frozen else "ft"}_'
+            f'{source_tag(args, sizes["pretrain_iters"])}_'
+            f's{sizes["seg_iters"]}_{args.split}'
+            + ('_smoke' if args.smoke else ''))
+    base = osp.join(args.out_dir, 'data') if args.smoke else ROOT
+    args.coco_root = args.coco_root or osp.join(base, preset['coco_root'])
+    args.data_root = args.data_root or osp.join(base, preset['data_root'])
+    return sizes
 
 
 def pretrain_stage(method: str, args, sizes: dict) -> tuple:
@@ -107,57 +175,102 @@ def pretrain_stage(method: str, args, sizes: dict) -> tuple:
     return res['checkpoint'], cached
 
 
-def segmentor_stage(method: str, ckpt, args, sizes: dict) -> tuple:
+def segmentor_stage(method: str, ckpt, seed: int, args,
+                    sizes: dict) -> tuple:
     """One segmentor trained and tested as a stage -> (row, cached)."""
-    cfg = segmentor_cfg(method, ckpt, args, sizes)
+    name = f'{method}_seed{seed}'
+    cfg = segmentor_cfg(name, ckpt, seed, args, sizes)
     return config_stage(
         osp.join(cfg.work_dir, 'result.json'),
-        lambda: dict(method=method, encoder=args.encoder,
+        lambda: dict(method=method, seed=seed, encoder=args.encoder,
                      frozen=args.frozen, checkpoint=ckpt,
                      **train_and_test(cfg, osp.join(cfg.work_dir,
                                                     'run.log'))),
-        config_digest(cfg))
+        json_digest([config_digest(cfg), checkpoint_mtime(ckpt)]))
+
+
+def summarise(runs: list, methods: list) -> dict:
+    """Per method: mIoU over seeds with its paired differences (against the
+    control and MAE), aAcc, the object classes at 0 IoU, train time; and
+    the verdict."""
+    rows = seed_rows(runs, methods, lambda r: r['metrics'].get('mIoU'))
+    for m, row in rows.items():
+        group = [r for r in runs if r['method'] == m]
+        row.update(
+            aAcc=mean_std([r['metrics'].get('aAcc') for r in group]),
+            zero_iou=[r['metrics'].get('diag/objects_zero_iou')
+                      for r in group],
+            train_s=mean_std([r['train_s'] for r in group]))
+    return dict(rows=rows, verdict=verdict(rows, 'mIoU'))
+
+
+def table_rows(summary: dict) -> tuple:
+    head = ['method', 'mIoU', 'per seed', 'Δ vs random (paired)',
+            f'Δ vs {BASELINE} (paired)', 'aAcc', 'classes at 0 IoU',
+            'train s']
+    return head, [
+        [m, fmt(r['mean'], 1),
+         ' / '.join('-' if v is None else f'{v:.1f}' for v in r['values']),
+         fmt(r['delta'], 1, sign=True), fmt(r['delta_mae'], 1, sign=True),
+         fmt(r['aAcc'], 1),
+         ' / '.join('-' if v is None else str(v) for v in r['zero_iou']),
+         fmt(r['train_s'], 0)]
+        for m, r in summary['rows'].items()]
 
 
 def main():
     args = parse_args()
-    sizes = dict(SMOKE if args.smoke else FULL)
-    for key in ('pretrain_iters', 'seg_iters'):
-        sizes[key] = getattr(args, key) or sizes[key]
+    sizes = resolve(args)
     start = time.perf_counter()
-    meta = make_demo_seg(args.data_root, args.coco_root)
-    log(f'demo segmentation set {meta["out_dir"]}: '
+    meta = make_demo_seg(args.data_root, args.coco_root, **{
+        k: sizes[k] for k in SETS[args.set]['data']})
+    log(f'{args.set} segmentation set {meta["out_dir"]}: '
         f'{meta["summary"]["train"]["images"]} train / '
-        f'{meta["summary"]["val"]["images"]} val images')
-    methods = PRETRAIN_METHODS[args.encoder]
+        f'{meta["summary"][args.split]["images"]} {args.split} images '
+        f'scored')
     ckpts = parse_ckpts(args.ckpt)
-    progress = Progress((0 if ckpts else len(methods)) + 1 +
-                        len(ckpts or methods))
-    if not ckpts:
+    methods = list(dict.fromkeys(
+        list(ckpts) or args.methods or PRETRAIN_METHODS[args.encoder]))
+    per_seed = benchmark_per_seed(args, methods, args.encoder)
+    progress = Progress(len(methods) * args.pretrain_here +
+                        (1 + len(methods)) * args.seeds)
+    if args.pretrain_here:
         for m in methods:
             ckpts[m], cached = pretrain_stage(m, args, sizes)
             progress.step(f'pretrained {m}', cached)
+    order = [(seed, m) for seed in range(args.seeds)
+             for m in [CONTROL] + methods]
+    checkpoint = {(seed, m): per_seed.get((m, seed)) or ckpts.get(m)
+                  for seed, m in order}
+    args.normalisation = shared_normalisation(
+        [c for c in checkpoint.values() if c])
     import finola_mm  # noqa: F401  registers modules, safe loading
-    rows = []
-    for method, ckpt in [(CONTROL, None)] + list(ckpts.items()):
-        row, cached = segmentor_stage(method, ckpt, args, sizes)
-        progress.step(f'segmentor from {method}: mIoU '
+    runs = []
+    for seed, m in order:
+        row, cached = segmentor_stage(m, checkpoint[seed, m], seed, args,
+                                      sizes)
+        progress.step(f'segmentor from {m}, seed {seed}: mIoU '
                       f'{row["metrics"].get("mIoU")}', cached)
-        rows.append(row)
+        runs.append(row)
+    summary = summarise(runs, [CONTROL] + methods)
 
     import torch
+    source = source_line(args, sizes['pretrain_iters'],
+                         sizes['pretrain_batch'])
     note = (f'UperNet, {args.encoder}, '
-            f'{"frozen" if args.frozen else "fine-tuned"}, '
-            f'{sizes["seg_iters"]} iterations of {sizes["seg_batch"]} '
-            f'images; mIoU / aAcc (%) on the demo val split; '
-            f'{torch.get_num_threads()} threads')
+            f'{"frozen" if args.frozen else "fine-tuned"}, {args.set} set '
+            f'({SETS[args.set]["px"]} px); {sizes["seg_iters"]} iterations '
+            f'of {sizes["seg_batch"]} images, {args.seeds} seed(s); '
+            f'encoders: {source}; mIoU / aAcc (%) on '
+            f'{meta["summary"][args.split]["images"]} {args.split} images, '
+            f'mean ± std over seeds; {torch.get_num_threads()} threads. '
+            f'Verdict: {verdict_line(summary["verdict"])}')
     write_report(osp.join(args.out_dir, 'transfer_seg'), dict(main=table(
-        f'transfer_seg: {args.encoder}', ['method', 'encoder', 'frozen',
-                                          'train s', 'mIoU', 'aAcc'],
-        [[r['method'], r['encoder'], 'yes' if r['frozen'] else 'no',
-          f'{r["train_s"]:.0f}', f'{r["metrics"].get("mIoU", 0):.2f}',
-          f'{r["metrics"].get("aAcc", 0):.2f}'] for r in rows], note)),
-        dict(sizes=sizes, rows=rows), start)
+        f'transfer_seg: {args.encoder}', *table_rows(summary), note)),
+        dict(set=args.set, sizes=sizes, split=args.split, source=source,
+             from_benchmark=args.from_benchmark,
+             normalisation=args.normalisation, runs=runs, **summary), start)
+    print('\n' + verdict_line(summary['verdict']))
 
 
 if __name__ == '__main__':

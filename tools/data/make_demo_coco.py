@@ -10,8 +10,10 @@ Layout (other code depends on it)::
 
     out_dir/annotations/instances_train.json
     out_dir/annotations/instances_val.json
+    out_dir/annotations/instances_test.json
     out_dir/train/000001.png ...
     out_dir/val/000001.png ...
+    out_dir/test/000001.png ...
     out_dir/meta.json            # the arguments; written last
 
 Usage (tools/ is a package: run from the repository root)::
@@ -45,7 +47,8 @@ FMNIST_ROOT = osp.join(ROOT, 'data', 'fashion_mnist')
 CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal',
            'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 # Bump when the recipe changes, so sets made by an older recipe regenerate.
-VERSION = 1
+# 2: a `test` split beside `val`, each from its own half of t10k
+VERSION = 2
 
 FG_THRESHOLD = 16      # Fashion-MNIST value (0-255) above which a pixel is
                        # object: its background is 0, edges fade in ~1-2 px.
@@ -67,7 +70,11 @@ SKIMAGE_PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket',
                   'colorwheel', 'camera', 'brick', 'grass', 'gravel', 'coins',
                   'moon')
 SKLEARN_PHOTOS = ('china.jpg', 'flower.jpg')  # load_sample_images()
-SPLITS = (('train', 'train'), ('val', 't10k'))  # ours, Fashion-MNIST's
+# ours, Fashion-MNIST's file; val and test each take their own half of
+# t10k (SOURCE_HALF), so no item is in both: choices are made on val, the
+# report is scored on test
+SPLITS = (('train', 'train'), ('val', 't10k'), ('test', 't10k'))
+SOURCE_HALF = {'val': 0, 'test': 1}
 
 
 # ----------------------------------------------------------------- sources
@@ -334,6 +341,17 @@ def write_split(out_dir, split, items, num_images, img_size, seed,
 
 
 # ------------------------------------------------------------------- driver
+def source_items(root, split, prefix):
+    """The Fashion-MNIST items ``split`` cuts its objects from: the whole
+    ``prefix`` file, or its half SOURCE_HALF[split]."""
+    images, labels = load_fashion_mnist(root, prefix)
+    if split not in SOURCE_HALF:
+        return images, labels
+    half = len(labels) // 2
+    part = slice(None, half) if SOURCE_HALF[split] == 0 else slice(half, None)
+    return images[part], labels[part]
+
+
 def _read_meta(out_dir):
     try:
         with open(osp.join(out_dir, 'meta.json')) as f:
@@ -365,12 +383,13 @@ def _swap_in(tmp, out_dir):
 def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                    num_train=300, num_val=100, img_size=128, seed=0,
                    max_objects=4, fmnist_root=FMNIST_ROOT, force=False,
-                   object_sides=None, style='photo'):
+                   object_sides=None, style='photo', num_test=None):
     """Make (or find) the demo set in ``out_dir``; return paths and counts.
 
     Images are ``img_size`` x ``img_size`` px with 1..``max_objects`` pasted
     items each (fewer after occlusion). Train items come from Fashion-MNIST's
-    train file, val items from its t10k file. The same arguments give
+    train file, val and test items from the two halves of its t10k file
+    (``num_test`` images, default ``num_val``). The same arguments give
     byte-identical files; if ``out_dir/meta.json`` records the same
     arguments (and recipe VERSION) nothing is regenerated unless ``force``.
     ``object_sides=(lo, hi)`` draws every object's full-area side from
@@ -380,13 +399,16 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     black, as the Fashion-MNIST images themselves; 'photo' (default)
     tints them and pastes them on photo crops.
 
-    Returns dict(out_dir, train_json, val_json, train_dir, val_dir, meta,
-    skipped, args (as meta.json records them), summary={'train'|'val':
-    dict(images, annotations, sizes, per_class)}).
+    Returns dict(out_dir, {split}_json and {split}_dir for train, val and
+    test, meta, skipped, args (as meta.json records them),
+    summary={split: dict(images, annotations, sizes, per_class)}).
     """
     out_dir = osp.abspath(out_dir)
+    num_test = num_val if num_test is None else num_test
     args = dict(version=VERSION, num_train=num_train, num_val=num_val,
-                img_size=img_size, seed=seed, max_objects=max_objects)
+                num_test=num_test, img_size=img_size, seed=seed,
+                max_objects=max_objects)
+    counts = dict(train=num_train, val=num_val, test=num_test)
     if object_sides is not None:  # absent: sets made before it existed match
         lo, hi = object_sides
         if not 1 <= lo <= hi <= img_size:
@@ -402,10 +424,10 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
     meta = _read_meta(out_dir)
     skipped = not force and meta.get('args') == args
     if not skipped:
-        if min(num_train, num_val, max_objects) < 1 or img_size < 16:
+        if min(*counts.values(), max_objects) < 1 or img_size < 16:
             raise ValueError(f'Need at least one image per split and one '
                              f'object per image, and img_size >= 16: {args}')
-        items = {split: load_fashion_mnist(fmnist_root, prefix)
+        items = {split: source_items(fmnist_root, split, prefix)
                  for split, prefix in SPLITS}  # fail before any work
         os.makedirs(osp.dirname(out_dir), exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(out_dir)}.tmp-',
@@ -413,8 +435,7 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
         try:
             os.makedirs(osp.join(tmp, 'annotations'))
             summary = {split: write_split(
-                tmp, split, items[split],
-                num_train if split == 'train' else num_val, img_size, seed,
+                tmp, split, items[split], counts[split], img_size, seed,
                 max_objects, object_sides, style) for split, _ in SPLITS}
             meta = dict(args=args, summary=summary)
             with open(osp.join(tmp, 'meta.json'), 'w') as f:  # last
@@ -425,13 +446,12 @@ def make_demo_coco(out_dir=osp.join(ROOT, 'data', 'demo_coco'),
                 _swap_in(tmp, out_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return dict(out_dir=out_dir,
-                train_json=osp.join(out_dir, 'annotations',
-                                    'instances_train.json'),
-                val_json=osp.join(out_dir, 'annotations',
-                                  'instances_val.json'),
-                train_dir=osp.join(out_dir, 'train'),
-                val_dir=osp.join(out_dir, 'val'),
+    paths = {}
+    for split, _ in SPLITS:
+        paths[f'{split}_json'] = osp.join(out_dir, 'annotations',
+                                          f'instances_{split}.json')
+        paths[f'{split}_dir'] = osp.join(out_dir, split)
+    return dict(out_dir=out_dir, **paths,
                 meta=osp.join(out_dir, 'meta.json'), skipped=skipped,
                 args=meta['args'],
                 summary=meta['summary'])
@@ -509,6 +529,8 @@ def main():
     parser.add_argument('--out', default=osp.join(ROOT, 'data', 'demo_coco'))
     parser.add_argument('--num-train', type=int, default=300)
     parser.add_argument('--num-val', type=int, default=100)
+    parser.add_argument('--num-test', type=int,
+                        help='default: as many as --num-val')
     parser.add_argument('--img-size', type=int, default=128)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--max-objects', type=int, default=4)
@@ -524,13 +546,13 @@ def main():
     parser.add_argument('--draw', type=int, nargs='*', default=[],
                         metavar='IMAGE_ID',
                         help='also draw these images to out/sample_*.png')
-    parser.add_argument('--draw-split', choices=('train', 'val'),
+    parser.add_argument('--draw-split', choices=('train', 'val', 'test'),
                         default='train')
     a = parser.parse_args()
     start = time.perf_counter()
     res = make_demo_coco(a.out, a.num_train, a.num_val, a.img_size, a.seed,
                          a.max_objects, a.fmnist_root, a.force,
-                         a.object_sides, a.style)
+                         a.object_sides, a.style, a.num_test)
     took = time.perf_counter() - start
     print(f'{"Found" if res["skipped"] else "Made"} demo COCO set in '
           f'{res["out_dir"]} ({took:.1f} s)')

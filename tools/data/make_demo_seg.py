@@ -6,8 +6,8 @@ visible, so the masks do not overlap and the map is exact.
 
 Layout (MMSegmentation's ``BaseSegDataset`` reads it as it is)::
 
-    out_dir/img_dir/{train,val}/000001.png    # the demo COCO images
-    out_dir/ann_dir/{train,val}/000001.png    # uint8 class maps
+    out_dir/img_dir/{train,val,test}/000001.png    # the demo COCO images
+    out_dir/ann_dir/{train,val,test}/000001.png    # uint8 class maps
     out_dir/meta.json                         # the source's meta; last
 
     python tools/data/make_demo_seg.py --out data/demo_seg
@@ -27,7 +27,7 @@ from finola_mm.downstream.segmentation.demo_seg_dataset import SEG_CLASSES
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
-SPLITS = ('train', 'val')
+SPLITS = ('train', 'val', 'test')  # the demo COCO set's
 
 
 def class_map(coco, image_id: int) -> np.ndarray:

@@ -50,8 +50,13 @@ val_dataloader = dict(
                  ann_file='annotations/instances_val.json',
                  data_prefix=dict(img='val/'), test_mode=True,
                  pipeline=test_pipeline, backend_args=backend_args))
-# No separate test split: testing scores the val split.
-test_dataloader = val_dataloader
+# The test split: every choice (recipe, iterations, start, LR) is made on
+# val, the report is scored on test (docs/demo_coco.md)
+test_dataloader = dict(
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'],
+                 ann_file='annotations/instances_test.json',
+                 data_prefix=dict(img='test/')))
 
 val_evaluator = dict(
     type='CocoMetric',
@@ -59,4 +64,5 @@ val_evaluator = dict(
     metric=['bbox', 'segm'],
     format_only=False,
     backend_args=backend_args)
-test_evaluator = val_evaluator
+test_evaluator = dict(val_evaluator,
+                      ann_file=data_root + 'annotations/instances_test.json')

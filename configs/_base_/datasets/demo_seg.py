@@ -36,6 +36,15 @@ val_dataloader = dict(
     dataset=dict(train_dataloader['dataset'], pipeline=test_pipeline,
                  data_prefix=dict(img_path='img_dir/val',
                                   seg_map_path='ann_dir/val')))
-test_dataloader = val_dataloader
-val_evaluator = dict(type='IoUMetric', iou_metrics=['mIoU'])
+# the report's split: choices are made on val (docs/segmentation_transfer.md)
+test_dataloader = dict(
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'],
+                 data_prefix=dict(img_path='img_dir/test',
+                                  seg_map_path='ann_dir/test')))
+# IoUMetric's mIoU, and the diagnosis (finola_mm.downstream.segmentation:
+# per-class IoU, recall and loss, the confusion matrix, what the logits say
+# on object pixels) under diag/
+val_evaluator = [dict(type='IoUMetric', iou_metrics=['mIoU']),
+                 dict(type='SegDiagnosisMetric')]
 test_evaluator = val_evaluator

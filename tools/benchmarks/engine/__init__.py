@@ -7,9 +7,10 @@ Each benchmark script (compare_ssl, transfer_det, transfer_seg, psnr_vs_c,
 ae_ablation) defines only its stages and its table."""
 from .configs import (CONFIG_LOCK, DATASET_CONFIGS, PRETRAIN_CONFIGS,
                       PRETRAIN_METHODS, RECOMMENDED, REPO,
-                      config_digest, json_digest, mask_generator_step,
+                      checkpoint_normalisation, config_digest, json_digest, mask_generator_step,
                       parse_ckpts, pretrain_config, pretrain_methods,
-                      short_pretrain_config, shorten_schedule)
+                      shared_normalisation, short_pretrain_config,
+                      shorten_schedule)
 from .report import (bar_chart, fmt, markdown_table, mean_std, paired_delta,
                      run_meta, table, table_markdown, write_report)
 from .runs import (cancel_on_failure, read_scalars, run_logged, set_threads,
@@ -19,12 +20,13 @@ from .stages import Progress, config_stage, log, stage
 
 __all__ = [
     'CONFIG_LOCK', 'DATASET_CONFIGS', 'PRETRAIN_CONFIGS', 'PRETRAIN_METHODS',
-    'RECOMMENDED', 'REPO', 'Progress',
-    'bar_chart', 'config_digest', 'config_stage', 'fmt', 'json_digest', 'log',
-    'markdown_table', 'mask_generator_step', 'mean_std', 'paired_delta',
-    'parse_ckpts', 'pretrain_config', 'pretrain_methods', 'read_scalars',
-    'run_logged', 'run_meta', 'short_pretrain', 'short_pretrain_config', 'shorten_schedule',
-    'stage', 'table', 'table_markdown', 'test_pipeline_images',
-    'train_and_test', 'train_in_subprocess', 'write_report',
-    'cancel_on_failure', 'set_threads', 'usable_cores'
+    'RECOMMENDED', 'REPO', 'Progress', 'bar_chart', 'cancel_on_failure',
+    'checkpoint_normalisation', 'config_digest', 'config_stage', 'fmt',
+    'json_digest', 'log', 'markdown_table', 'mask_generator_step',
+    'mean_std', 'paired_delta', 'parse_ckpts', 'pretrain_config',
+    'pretrain_methods', 'read_scalars', 'run_logged', 'run_meta',
+    'set_threads', 'shared_normalisation', 'short_pretrain',
+    'short_pretrain_config', 'shorten_schedule', 'stage', 'table',
+    'table_markdown', 'test_pipeline_images', 'train_and_test',
+    'train_in_subprocess', 'usable_cores', 'write_report'
 ]

@@ -140,3 +140,45 @@ def parse_ckpts(items: Optional[Sequence[str]]) -> dict:
                              f'existing checkpoint file.')
         ckpts[method] = osp.abspath(path)
     return ckpts
+
+
+def checkpoint_normalisation(ckpt: str) -> Optional[dict]:
+    """The input normalisation a checkpoint was trained with: {'mean',
+    'std'} of the ``data_preprocessor`` in the config MMEngine keeps in its
+    meta; None for a checkpoint without one (a backbone-only file).
+    Transfer sets it on the detector or segmentor, so an encoder pretrained
+    on CIFAR-10 sees CIFAR-10's input scale."""
+    from mmengine.config import Config
+
+    from finola_mm.utils.safe_load import load_checkpoint_file
+    text = (load_checkpoint_file(ckpt, map_location='cpu').get('meta') or
+            {}).get('cfg')
+    if not text:
+        return None
+    with CONFIG_LOCK:
+        cfg = Config.fromstring(text, '.py')
+    # MMPretrain configs set it at the top level; the Runner moves it in
+    pre = cfg.model.get('data_preprocessor') or cfg.get('data_preprocessor')
+    if not pre or 'mean' not in pre or 'std' not in pre:
+        return None
+    return dict(mean=[float(v) for v in pre['mean']],
+                std=[float(v) for v in pre['std']])
+
+
+def shared_normalisation(ckpts: Sequence[str]) -> Optional[dict]:
+    """The one ``checkpoint_normalisation`` of ``ckpts`` (None if none has
+    one); an error if they differ, since every row of a transfer table
+    (the random-init control included) must see the same input scale."""
+    found = {}
+    for ckpt in ckpts:
+        norm = checkpoint_normalisation(ckpt)
+        if norm is not None:
+            found.setdefault(json_digest(norm), (norm, ckpt))
+    if len(found) > 1:
+        (a, path_a), (b, path_b) = list(found.values())[:2]
+        raise SystemExit(
+            f'the checkpoints were pretrained with different input '
+            f'normalisations ({path_a}: {a}; {path_b}: {b}): the rows would '
+            f'not be comparable. Transfer checkpoints of one dataset at a '
+            f'time (e.g. --from-benchmark cifar10).')
+    return next(iter(found.values()))[0] if found else None

@@ -5,7 +5,7 @@
 # detection needs. Make the set with
 #   python tools/data/make_demo_coco.py --out data/demo_coco_64px \
 #       --img-size 64 --max-objects 3 --object-sides 20 40 --style plain \
-#       --num-train 1200 --num-val 3000
+#       --num-train 1200 --num-val 3000 --num-test 3000
 # (transfer_det.py makes it itself). 1x's step ratios over 600
 # iterations of 8 images (docs/detection_transfer.md).
 _base_ = './mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-128px.py'
@@ -22,12 +22,13 @@ train_dataloader = dict(
                  filter_cfg=dict(filter_empty_gt=True, min_size=16)))
 val_dataloader = dict(
     batch_size=8, dataset=dict(data_root=data_root, pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    batch_size=8, dataset=dict(data_root=data_root, pipeline=test_pipeline))
 # <= 3 objects per image: 32 sampled RoIs (8 positive at most) instead of
 # the 128 px set's 64; a quarter less time per iteration (measured)
 model = dict(train_cfg=dict(rcnn=dict(sampler=dict(num=32))))
 val_evaluator = dict(ann_file=data_root + 'annotations/instances_val.json')
-test_evaluator = val_evaluator
+test_evaluator = dict(ann_file=data_root + 'annotations/instances_test.json')
 
 # demo_det_runtime.py's schedule over 600 iterations
 max_iters = 600
