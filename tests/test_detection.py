@@ -31,6 +31,8 @@ DEMO = osp.join(MMDET, 'demo/{}_{}_demo-coco-128px.py')
 DETECTORS = ['mask-rcnn', 'retinanet']
 ENCODERS = ['vit-tiny-p4-sfp', 'mobile-former-tiny-fpn']
 METHODS = ['masked-finola-e', 'masked-finola-b', 'mae', 'simmim']
+DEMO_64 = osp.join(ROOT, 'configs/benchmarks/mmdet/demo/'
+                   'mask-rcnn_vit-tiny-p4-sfp_ft_demo-coco-64px.py')
 PRETRAIN = {  # name -> a 32 px pretraining config
     **{m: f'{m}_vit-tiny-p4_1xb64-1k_fmnist-32px.py' for m in METHODS},
     'mobile-former-tiny-fpn':
@@ -738,3 +740,32 @@ def test_transfer_det_pretraining_options_fit_the_configs(method, tmp_path,
     warmup, cosine = cfg.param_scheduler
     assert int(cfg.train_cfg.max_iters) == int(cosine.end) == 200
     assert int(warmup.end) == int(cosine.begin) == 20
+
+
+def test_a_short_detector_beats_chance(tmp_path):
+    """Transfer works end to end: the ranking-set Mask R-CNN, from random
+    init, 100 iterations on 48 generated 64 px images, finds objects in
+    held-out images (chance is 0 bbox mAP; measured 7.3)."""
+    from tools.benchmarks.engine import train_and_test
+    from tools.data.make_demo_coco import make_demo_coco
+    made = make_demo_coco(str(tmp_path / 'coco'), img_size=64,
+                          max_objects=3, object_sides=(20, 40),
+                          style='plain', num_train=48, num_val=16,
+                          num_test=16, fmnist_root=FMNIST_ROOT)
+    cfg = Config.fromfile(DEMO_64)
+    root, iters = made['out_dir'] + '/', 100
+    cfg.merge_from_dict({
+        **{f'{s}_dataloader.dataset.data_root': root
+           for s in ('train', 'val', 'test')},
+        'val_evaluator.ann_file': made['val_json'],
+        'train_cfg.max_iters': iters, 'param_scheduler.0.end': iters // 10,
+        'param_scheduler.1.end': iters,
+        'param_scheduler.1.milestones': [iters * 2 // 3, iters * 11 // 12],
+        'default_hooks.checkpoint.interval': iters})
+    cfg.test_dataloader, cfg.test_evaluator = (cfg.val_dataloader,
+                                               cfg.val_evaluator)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.work_dir = str(tmp_path / 'work')
+    cfg.experiment_name = cfg.visualizer.name = 'det_beats_chance'
+    metrics = train_and_test(cfg, str(tmp_path / 'run.log'))['metrics']
+    assert metrics['coco/bbox_mAP'] > 0.01, metrics

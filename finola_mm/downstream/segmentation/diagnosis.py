@@ -74,7 +74,8 @@ def summarize(counts: Sequence[dict], classes: Sequence[str]) -> dict:
         'object_px_objectness_above_half': 100 * total['fg_objectness'] / fg,
         'object_px_best_object_class_right': (
             100 * total['fg_class_right'] / fg),
-        'objects_zero_iou': int(np.sum(np.nan_to_num(iou[1:]) == 0)),
+        # a float: MMEngine's JSON log drops an int metric (writes null)
+        'objects_zero_iou': float(np.sum(np.nan_to_num(iou[1:]) == 0)),
     })
     out = {k: round(v, 2) if isinstance(v, float) else v
            for k, v in out.items()}
