@@ -141,7 +141,7 @@ def on_demo_set(cfg_path, demo_set, work_dir, iters=2):
     for split in ('train', 'val', 'test'):
         cfg[f'{split}_dataloader'].dataset.data_root = root
     for split in ('val', 'test'):
-        cfg[f'{split}_evaluator'].ann_file = demo_set['val_json']
+        cfg[f'{split}_evaluator'].ann_file = demo_set[f'{split}_json']
     cfg.train_dataloader.batch_size = 2
     cfg.train_cfg.update(max_iters=iters, val_interval=iters)
     cfg.default_hooks.checkpoint.interval = iters
@@ -422,10 +422,11 @@ def test_tools_train_and_test_run_a_demo_config(detector, encoder, demo_set,
                                                 monkeypatch):
     """tools/train.py --pretrained, then tools/test.py: COCO metrics."""
     cfg_path = DEMO.format(f'{detector}_{encoder}', 'ft')
-    root, ann = demo_set['out_dir'] + '/', demo_set['val_json']
+    root = demo_set['out_dir'] + '/'
     data = [f'{s}_dataloader.dataset.data_root={root}'
             for s in ('train', 'val', 'test')] + \
-        [f'{s}_evaluator.ann_file={ann}' for s in ('val', 'test')]
+        [f'{s}_evaluator.ann_file={demo_set[f"{s}_json"]}'
+         for s in ('val', 'test')]
     # keep every box: after 2 iterations RetinaNet's scores are ~0.01
     data.append('model.test_cfg.' + ('rcnn.' if detector == 'mask-rcnn'
                                      else '') + 'score_thr=0.0')
@@ -769,3 +770,31 @@ def test_a_short_detector_beats_chance(tmp_path):
     cfg.experiment_name = cfg.visualizer.name = 'det_beats_chance'
     metrics = train_and_test(cfg, str(tmp_path / 'run.log'))['metrics']
     assert metrics['coco/bbox_mAP'] > 0.01, metrics
+
+
+def test_transfer_verdict_skips_a_row_without_the_metric(monkeypatch):
+    """A row whose detectors found nothing (CocoMetric returns no mAP) is
+    no candidate and no crash; a control without it gives no verdict; a
+    benchmark without configs for the encoder is refused with the way
+    out."""
+    from tools.benchmarks.engine import transfer
+    runs = [dict(method=m, seed=s, v=v) for m, vals in (
+        ('random-init', (10.0, 11.0)), ('mae', (None, None)),
+        ('masked-finola-b', (14.0, 14.5))) for s, v in enumerate(vals)]
+    rows = transfer.seed_rows(runs, ['random-init', 'mae',
+                                     'masked-finola-b'], lambda r: r['v'])
+    v = transfer.verdict(rows, 'bbox mAP')
+    assert v['best'] == 'masked-finola-b' and v['gap'] == pytest.approx(3.75)
+    assert v['ranks'] is True                        # 3.75 > 3 x 1.0
+    assert 'ranks (gap > 3x spread, >= 2 seeds): yes' in \
+        transfer.verdict_line(v)
+    assert rows['masked-finola-b']['delta_mae'] == (None, None)
+    none = transfer.seed_rows([dict(method='random-init', seed=0, v=None)],
+                              ['random-init'], lambda r: r['v'])
+    assert transfer.verdict_line(transfer.verdict(none, 'mIoU')).startswith(
+        'no verdict')
+    transfer_det = _load_tool('tools/benchmarks/transfer_det.py')
+    monkeypatch.setattr(sys, 'argv', ['transfer_det.py', '--encoder',
+                                      'mobile-former-tiny'])
+    with pytest.raises(SystemExit):   # no CIFAR-10 Mobile-Former configs
+        transfer_det.parse_args()

@@ -355,7 +355,7 @@ def parse_args():
                      '--pretrain-batch shape pretraining here: add '
                      '--pretrain-here (without it the checkpoints come from '
                      '--from-benchmark or --ckpt)')
-    resolve_source(args)
+    resolve_source(parser, args, ENCODERS[args.encoder][0])
     if args.ema is not None:
         if not 0 < args.ema < 1:
             parser.error(f'--ema {args.ema}: give a momentum in (0, 1), '

@@ -36,6 +36,7 @@ random init and MAE, the verdict line) and writes it with JSON
 (engine.write_report).
 """
 import argparse
+import json
 import os
 import os.path as osp
 import sys
@@ -134,7 +135,7 @@ def parse_args():
     if args.encoder == 'mobile-former-tiny' and args.set == 'rank':
         parser.error('the rank set has a ViT segmentor config only: give '
                      '--set demo for mobile-former-tiny')
-    resolve_source(args)
+    resolve_source(parser, args, args.encoder)
     return args
 
 
@@ -159,6 +160,32 @@ def resolve(args) -> dict:
     args.coco_root = args.coco_root or osp.join(base, preset['coco_root'])
     args.data_root = args.data_root or osp.join(base, preset['data_root'])
     return sizes
+
+
+def refuse_another_set(coco_root: str, data: dict, name: str) -> None:
+    """A demo COCO set at ``coco_root`` of another kind (size, style,
+    objects) than ``data`` is an error, not something to rebuild over: the
+    128 px set and the 64 px ranking set live in different folders."""
+    meta_path = osp.join(coco_root, 'meta.json')
+    if not osp.isfile(meta_path):
+        return
+    with open(meta_path) as f:
+        made = json.load(f).get('args', {})
+    kind = ('img_size', 'max_objects', 'style', 'object_sides')
+    want = dict(dict(img_size=128, max_objects=4, style='photo'),
+                **data)  # make_demo_coco's defaults, then the set's
+    want['object_sides'] = ([float(v) for v in data['object_sides']]
+                            if data.get('object_sides') else None)
+    have = dict(made, style=made.get('style', 'photo'),
+                object_sides=made.get('object_sides'))
+    differ = [k for k in kind if want.get(k) != have.get(k)]
+    if differ:
+        raise SystemExit(
+            f'{coco_root} holds a demo COCO set with other {differ} than '
+            f'--set {name} needs ({ {k: have.get(k) for k in differ} } '
+            f'against { {k: want.get(k) for k in differ} }): give that '
+            f'set\'s own --coco-root and --data-root (or leave both out), '
+            f'or another --set.')
 
 
 def pretrain_stage(method: str, args, sizes: dict) -> tuple:
@@ -187,7 +214,8 @@ def segmentor_stage(method: str, ckpt, seed: int, args,
                      frozen=args.frozen, checkpoint=ckpt,
                      **train_and_test(cfg, osp.join(cfg.work_dir,
                                                     'run.log'))),
-        json_digest([config_digest(cfg), checkpoint_mtime(ckpt)]))
+        json_digest([config_digest(cfg), checkpoint_mtime(ckpt),
+                     args.data_set]))
 
 
 def summarise(runs: list, methods: list) -> dict:
@@ -223,8 +251,10 @@ def main():
     args = parse_args()
     sizes = resolve(args)
     start = time.perf_counter()
-    meta = make_demo_seg(args.data_root, args.coco_root, **{
-        k: sizes[k] for k in SETS[args.set]['data']})
+    data = {k: sizes[k] for k in SETS[args.set]['data']}
+    refuse_another_set(args.coco_root, data, args.set)
+    meta = make_demo_seg(args.data_root, args.coco_root, **data)
+    args.data_set = meta['source']  # a result made on another set reruns
     log(f'{args.set} segmentation set {meta["out_dir"]}: '
         f'{meta["summary"]["train"]["images"]} train / '
         f'{meta["summary"][args.split]["images"]} {args.split} images '

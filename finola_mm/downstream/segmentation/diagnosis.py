@@ -51,7 +51,8 @@ def pixel_counts(logits: torch.Tensor, label: torch.Tensor,
         fg_class_right=int((objects[fg].argmax(1) == gt[fg]).sum()))
 
 
-def summarize(counts: Sequence[dict], classes: Sequence[str]) -> dict:
+def summarize(counts: Sequence[dict], classes: Sequence[str],
+              background: int = 0) -> dict:
     """Per-image ``pixel_counts`` -> the metric's dict: ``IoU.<class>``,
     ``recall.<class>``, ``loss.<class>`` and the object-pixel rates (%),
     and ``confusion`` (a list of rows, ground truth x prediction)."""
@@ -74,8 +75,9 @@ def summarize(counts: Sequence[dict], classes: Sequence[str]) -> dict:
         'object_px_objectness_above_half': 100 * total['fg_objectness'] / fg,
         'object_px_best_object_class_right': (
             100 * total['fg_class_right'] / fg),
-        # a float: MMEngine's JSON log drops an int metric (writes null)
-        'objects_zero_iou': float(np.sum(np.nan_to_num(iou[1:]) == 0)),
+        # object classes seen (in ground truth or prediction) at 0 IoU; a
+        # float: MMEngine's JSON log drops an int metric (writes null)
+        'objects_zero_iou': float(np.sum(np.delete(iou, background) == 0)),
     })
     out = {k: round(v, 2) if isinstance(v, float) else v
            for k, v in out.items()}
@@ -127,7 +129,7 @@ class SegDiagnosisMetric(BaseMetric):
 
     def compute_metrics(self, results: list) -> dict:
         classes = self.dataset_meta['classes']
-        metrics = summarize(results, classes)
+        metrics = summarize(results, classes, self.background)
         print_log('segmentation diagnosis (object pixels = ground truth not '
                   'background):\n' + diagnosis_table(metrics, classes),
                   logger='current')

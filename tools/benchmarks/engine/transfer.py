@@ -33,12 +33,25 @@ def add_source_arguments(parser) -> None:
                         'read)')
 
 
-def resolve_source(args) -> None:
-    """Only one source is active (in place); the normalisation is read
-    later from the checkpoints (``checkpoints_per_seed``)."""
+def resolve_source(parser, args, encoder: str) -> None:
+    """Only one source is active (in place; ``--smoke`` without one
+    pretrains here); the normalisation is read later from the checkpoints
+    (``shared_normalisation``). A benchmark with no config for ``encoder``
+    is a parser error."""
+    if args.smoke and not args.ckpt:
+        args.pretrain_here = True
     if args.ckpt or args.pretrain_here:
         args.from_benchmark = None
     args.normalisation = None
+    if args.from_benchmark:
+        from .configs import pretrain_config
+        try:
+            pretrain_config('masked-finola-b', encoder, args.from_benchmark)
+        except ValueError:
+            parser.error(f'--from-benchmark {args.from_benchmark}: the '
+                         f'classification benchmark has no {encoder} '
+                         f'configs on that dataset; give --from-benchmark '
+                         f'fmnist, --pretrain-here or --ckpt')
 
 
 def benchmark_per_seed(args, methods: Sequence[str], encoder: str) -> dict:
@@ -100,12 +113,14 @@ def seed_rows(runs: Sequence[dict], methods: Sequence[str],
 
 def verdict(rows: dict, metric: str) -> dict:
     """Whether the best pretrained row's gap to CONTROL exceeds RANKS_BY x
-    the larger of the two rows' seed ranges (>= 2 seeds)."""
+    the larger of the two rows' seed ranges (>= 2 seeds). A row without
+    the metric (e.g. a detector that found nothing) is not a candidate."""
     control = rows[CONTROL]['mean'][0]
-    best = max((m for m in rows if m != CONTROL),
+    best = max((m for m in rows if m != CONTROL
+                and rows[m]['mean'][0] is not None),
                key=lambda m: rows[m]['mean'][0], default=None)
     out = dict(metric=metric, control=control, best=best)
-    if best is not None:
+    if best is not None and control is not None:
         gap = rows[best]['mean'][0] - control
         spread = max(rows[best]['spread'], rows[CONTROL]['spread'])
         out.update(gap=gap, spread=spread,
@@ -116,6 +131,8 @@ def verdict(rows: dict, metric: str) -> dict:
 
 def verdict_line(v: dict) -> str:
     """The verdict in one line, as both transfer benchmarks print it."""
+    if v['control'] is None:
+        return f'no verdict: {CONTROL} has no {v["metric"]}'
     if v.get('best') is None:
         return f'{CONTROL} {v["metric"]} {v["control"]:.1f}'
     return (f'best pretrained: {v["best"]}, gap to {CONTROL} '
