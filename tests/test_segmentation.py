@@ -304,3 +304,25 @@ def test_a_short_segmentor_beats_background_only(tmp_path):
     metrics = train_and_test(cfg, str(tmp_path / 'run.log'))['metrics']
     assert metrics['mIoU'] > background_only + 4, (metrics, background_only)
     assert metrics['diag/object_px_as_background'] < 90
+
+
+def test_ranking_config_matches_transfer_seg_set():
+    """The 64 px segmentor config points at the set transfer_seg --set rank
+    makes (the detection ranking set's images), at its size, scores its
+    test split, and trains the chosen schedule by default."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'transfer_seg', osp.join(ROOT, 'tools/benchmarks/transfer_seg.py'))
+    transfer_seg = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(transfer_seg)
+    rank = transfer_seg.SETS['rank']
+    cfg = Config.fromfile(DEMO.replace('128px', '64px').format(
+        'vit-tiny-p4', 'ft'))
+    assert cfg.train_dataloader.dataset.data_root.rstrip('/') == \
+        rank['data_root']
+    assert cfg.test_dataloader.dataset.data_prefix.img_path == 'img_dir/test'
+    assert cfg.val_dataloader.dataset.data_prefix.img_path == 'img_dir/val'
+    assert cfg.model.data_preprocessor.size == (rank['px'], ) * 2
+    assert rank['data']['img_size'] == rank['px']
+    assert cfg.train_cfg.max_iters == rank['seg_iters']
+    assert cfg.param_scheduler[-1].end == rank['seg_iters']
