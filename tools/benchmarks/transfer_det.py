@@ -80,8 +80,8 @@ from tools.benchmarks.engine import (  # noqa: E402
     stage, table, train_and_test, usable_cores, write_report)
 from tools.benchmarks.engine.transfer import (  # noqa: E402
     BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
-    checkpoint_mtime, resolve_source, seed_rows, source_line, source_tag,
-    verdict, verdict_line)
+    checkpoint_mtime, resolve_source, score_once, seed_rows, source_line,
+    source_tag, verdict, verdict_line)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -167,12 +167,7 @@ def detector_cfg(cfg_path: str, name: str, ckpt, seed: int, args,
         'train_dataloader.batch_size': sizes['det_batch'],
         'randomness.seed': seed}))
     cfg.merge_from_dict(args.cfg_options or {})
-    if args.normalisation:  # the checkpoints' input scale, for every row
-        cfg.model.data_preprocessor.update(args.normalisation)
-    if args.split == 'val':  # a choice: score val, never read test
-        cfg.test_dataloader, cfg.test_evaluator = (cfg.val_dataloader,
-                                                   cfg.val_evaluator)
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test once
+    score_once(cfg, args)
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
                                            checkpoint=ckpt, prefix='backbone.')
@@ -256,8 +251,7 @@ def summarise(runs: list, methods: list) -> dict:
                      lambda r: percent([r], 'coco/bbox_mAP')[0])
     for m, row in rows.items():
         group = [r for r in runs if r['method'] == m]
-        row.update(bbox=row['mean'], bbox_mAP=row['values'],
-                   bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
+        row.update(bbox50=mean_std(percent(group, 'coco/bbox_mAP_50')),
                    segm=mean_std(percent(group, 'coco/segm_mAP')),
                    train_s=mean_std([r['train_s'] for r in group]))
     return dict(rows=rows, verdict=verdict(rows, 'bbox mAP'))
@@ -268,8 +262,8 @@ def table_rows(summary: dict) -> tuple:
     head = ['method', 'bbox mAP', 'per seed', 'Δ vs random (paired)',
             f'Δ vs {BASELINE} (paired)', 'bbox mAP50', 'segm mAP', 'train s']
     return head, [
-        [m, fmt(r['bbox'], 1),
-         ' / '.join('-' if v is None else f'{v:.1f}' for v in r['bbox_mAP']),
+        [m, fmt(r['mean'], 1),
+         ' / '.join('-' if v is None else f'{v:.1f}' for v in r['values']),
          fmt(r['delta'], 1, sign=True), fmt(r['delta_mae'], 1, sign=True),
          fmt(r['bbox50'], 1),
          fmt(r['segm'], 1), fmt(r['train_s'], 0)]

@@ -55,8 +55,8 @@ from tools.benchmarks.engine import (  # noqa: E402
     train_and_test, write_report)
 from tools.benchmarks.engine.transfer import (  # noqa: E402
     BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
-    checkpoint_mtime, resolve_source, seed_rows, source_line, source_tag,
-    verdict, verdict_line)
+    checkpoint_mtime, resolve_source, score_once, seed_rows, source_line,
+    source_tag, verdict, verdict_line)
 from tools.benchmarks.transfer_det import SETS as DET_SETS  # noqa: E402
 
 SEGMENTOR = ('configs/benchmarks/mmseg/demo/'
@@ -91,12 +91,7 @@ def segmentor_cfg(name: str, ckpt, seed: int, args, sizes: dict):
     cfg.randomness.seed = seed
     for split in ('train', 'val', 'test'):
         cfg.get(f'{split}_dataloader').dataset.data_root = args.data_root
-    if args.normalisation:  # the checkpoints' input scale, for every row
-        cfg.model.data_preprocessor.update(args.normalisation)
-    if args.split == 'val':  # a choice: score val, never read test
-        cfg.test_dataloader = cfg.val_dataloader
-        cfg.test_evaluator = cfg.val_evaluator
-    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None  # test once
+    score_once(cfg, args)
     if ckpt:
         cfg.model.backbone.init_cfg = dict(type='Pretrained',
                                            checkpoint=ckpt, prefix='backbone.')

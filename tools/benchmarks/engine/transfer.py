@@ -54,6 +54,18 @@ def resolve_source(parser, args, encoder: str) -> None:
                          f'fmnist, --pretrain-here or --ckpt')
 
 
+def score_once(cfg, args) -> None:
+    """A transfer run's config (in place): the checkpoints' input scale
+    for every row, its test loop on ``args.split`` (val for a choice: the
+    test images are never read) and no validation during training."""
+    if args.normalisation:
+        cfg.model.data_preprocessor.update(args.normalisation)
+    if args.split == 'val':
+        cfg.test_dataloader = cfg.val_dataloader
+        cfg.test_evaluator = cfg.val_evaluator
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+
+
 def benchmark_per_seed(args, methods: Sequence[str], encoder: str) -> dict:
     """{(method, seed): checkpoint} from --from-benchmark ({} otherwise)."""
     if not args.from_benchmark:
