@@ -1,5 +1,6 @@
 """tools.benchmarks.engine: what every benchmark shares."""
 import json
+import sys
 
 import pytest
 from mmengine.config import Config
@@ -110,6 +111,24 @@ def test_run_logged_shows_the_tail_of_a_failure(tmp_path):
     log = str(tmp_path / 'x.log')
     with pytest.raises(RuntimeError, match='boom'):
         bm.run_logged([sys.executable, '-c', 'print("boom"); exit(3)'], log)
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'),
+                    reason='prctl is Linux only')
+def test_transfer_workers_die_with_the_benchmark():
+    """run_jobs' spawned workers are set to be killed with their parent, so
+    a killed benchmark leaves no orphan training beside its rerun."""
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tools.benchmarks.engine import runs
+    assert runs.parent_death_signal() == 0  # this process: not set
+    with ProcessPoolExecutor(1, get_context('spawn'),
+                             initializer=bm.start_worker,
+                             initargs=(1, )) as pool:
+        assert pool.submit(runs.parent_death_signal).result() == \
+            signal.SIGKILL
 
 
 def test_pretraining_configs_load_from_several_threads():

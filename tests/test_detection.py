@@ -467,7 +467,7 @@ def test_transfer_det_smoke_has_every_row(pretrain_ckpts, tmp_path):
     with open(tmp_path / 'transfer_det.json') as f:
         result = json.load(f)
     default_jobs = min(2, _load_tool(
-        'tools/benchmarks/transfer_det.py').usable_cores())
+        'tools/benchmarks/engine/runs.py').usable_cores())
     assert result['jobs'] == default_jobs  # 2 (parallel) on 2+ cores
     assert [(r['method'], r['seed']) for r in result['runs']] == [
         (m, s) for s in (0, 1) for m in ['random-init'] + METHODS]

@@ -59,9 +59,7 @@ import os.path as osp
 import platform
 import sys
 import time
-from concurrent.futures import (ProcessPoolExecutor, ThreadPoolExecutor,
-                                as_completed)
-from multiprocessing import get_context
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from mmengine.config import Config, DictAction
 
@@ -76,12 +74,13 @@ from tools.data.make_demo_coco import make_demo_coco  # noqa: E402
 from tools.benchmarks.engine import (  # noqa: E402
     PRETRAIN_METHODS, REPO as ROOT, Progress, config_digest, config_stage, fmt,
     cancel_on_failure, json_digest, log, mean_std, parse_ckpts,
-    set_threads, shared_normalisation, short_pretrain, short_pretrain_config,
-    stage, table, train_and_test, usable_cores, write_report)
+    shared_normalisation, short_pretrain, short_pretrain_config,
+    stage, table, train_and_test, write_report)
 from tools.benchmarks.engine.transfer import (  # noqa: E402
-    BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
-    checkpoint_mtime, resolve_source, score_once, seed_rows, source_line,
-    source_tag, verdict, verdict_line)
+    BASELINE, CONTROL, add_jobs_argument, add_source_arguments,
+    benchmark_per_seed, checkpoint_mtime, job_threads, resolve_source,
+    run_jobs, score_once, seed_rows, source_line, source_tag, verdict,
+    verdict_line)
 
 DETECTOR = ('configs/benchmarks/mmdet/demo/'
             '{detector}_{encoder}-{neck}_{mode}_demo-coco-{px}px.py')
@@ -322,14 +321,7 @@ def parse_args():
     parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
                         'transfer_det/<set, detector, encoder, mode, '
                         'iterations>; a rerun continues there')
-    parser.add_argument('--jobs', type=int,
-                        default=min(2, usable_cores()),
-                        help='pretrainings and detectors run at once, each '
-                        'on cores / jobs threads, where cores are the ones '
-                        'this process may use, or OMP_NUM_THREADS if set '
-                        '(default: 2, 1 on one core; one detector gains '
-                        'little from a second core, docs/'
-                        'detection_transfer.md)')
+    add_jobs_argument(parser, 'pretrainings and detectors')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
     args = parser.parse_args()
@@ -434,9 +426,7 @@ def main():
         for m in methods} if args.pretrain_here else {}
     # --jobs runs at once, each on its share of the cores (a pretraining is
     # its own process already; a detector gets a spawned worker)
-    threads = max(1, usable_cores() // args.jobs)
-    if args.jobs > 1:
-        os.environ['OMP_NUM_THREADS'] = str(threads)
+    threads = job_threads(args.jobs)
     todo = methods if args.pretrain_here else []
     with ThreadPoolExecutor(args.jobs) as pool, cancel_on_failure(pool):
         futures = [pool.submit(pretrain_stage, m, args, sizes, digests[m])
@@ -458,23 +448,9 @@ def main():
         split=args.split, normalisation=args.normalisation,
         checkpoint_mtime=checkpoint_mtime(checkpoint[seed, m]),
         pretrain_config_sha256=digests.get(m))) for seed, m in order}
-    done = {}
-    if args.jobs == 1:  # in this process: its log lines in order
-        for seed, m in order:
-            done[seed, m] = detector_stage(*calls[seed, m])
-            progress.step(f'detector from {m}, seed {seed}',
-                          done[seed, m][1])
-    else:
-        with ProcessPoolExecutor(args.jobs, get_context('spawn'),
-                                 initializer=set_threads,
-                                 initargs=(threads, )) as pool, \
-                cancel_on_failure(pool):
-            futures = {pool.submit(detector_stage, *calls[k]): k
-                       for k in order}
-            for future in as_completed(futures):
-                (seed, m), (res, cached) = futures[future], future.result()
-                done[seed, m] = res, cached
-                progress.step(f'detector from {m}, seed {seed}', cached)
+    done = run_jobs(detector_stage, {k: calls[k] for k in order}, args.jobs,
+                    threads, progress,
+                    lambda k, r: f'detector from {k[1]}, seed {k[0]}')
     runs = [done[k][0] for k in order]
     summary = summarise(runs, [CONTROL] + methods)
 

@@ -23,7 +23,9 @@ Two sets (``--set``):
         diagnosis); 1,000 iterations there cost 4x the rank set's.
 
 Every segmentor is a stage keyed by its full config: a rerun reads finished
-ones back and redoes those whose config changed.
+ones back and redoes those whose config changed. ``--jobs`` segmentors
+(default 2) train at once in spawned workers, each on its share of the
+cores: one segmentor gains little from a second core.
 
     python tools/benchmarks/transfer_seg.py                  # CIFAR-10 checkpoints
     python tools/benchmarks/transfer_seg.py --split val      # choices
@@ -54,9 +56,10 @@ from tools.benchmarks.engine import (  # noqa: E402
     short_pretrain, short_pretrain_config, shorten_schedule, table,
     train_and_test, write_report)
 from tools.benchmarks.engine.transfer import (  # noqa: E402
-    BASELINE, CONTROL, add_source_arguments, benchmark_per_seed,
-    checkpoint_mtime, resolve_source, score_once, seed_rows, source_line,
-    source_tag, verdict, verdict_line)
+    BASELINE, CONTROL, add_jobs_argument, add_source_arguments,
+    benchmark_per_seed, checkpoint_mtime, job_threads, resolve_source,
+    run_jobs, score_once, seed_rows, source_line, source_tag, verdict,
+    verdict_line)
 from tools.benchmarks.transfer_det import SETS as DET_SETS  # noqa: E402
 
 SEGMENTOR = ('configs/benchmarks/mmseg/demo/'
@@ -121,9 +124,12 @@ def parse_args():
     parser.add_argument('--out-dir', help='default: work_dirs/benchmarks/'
                         'transfer_seg/<set, encoder, mode, source, '
                         'iterations, split>; a rerun continues there')
+    add_jobs_argument(parser, 'pretrainings and segmentors')
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a few images (tests)')
     args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error(f'--jobs {args.jobs}: give 1 or more')
     if args.pretrain_iters and not args.pretrain_here:
         parser.error('--pretrain-iters shapes pretraining here: add '
                      '--pretrain-here')
@@ -198,6 +204,13 @@ def pretrain_stage(method: str, args, sizes: dict) -> tuple:
     return res['checkpoint'], cached
 
 
+def train_segmentor(cfg) -> dict:
+    """Train one segmentor, then score it with the config's test loop ->
+    timings and metrics; its log goes to its work dir's run.log."""
+    import finola_mm  # noqa: F401  registers modules (here or in a worker)
+    return train_and_test(cfg, osp.join(cfg.work_dir, 'run.log'))
+
+
 def segmentor_stage(method: str, ckpt, seed: int, args,
                     sizes: dict) -> tuple:
     """One segmentor trained and tested as a stage -> (row, cached)."""
@@ -207,8 +220,7 @@ def segmentor_stage(method: str, ckpt, seed: int, args,
         osp.join(cfg.work_dir, 'result.json'),
         lambda: dict(method=method, seed=seed, encoder=args.encoder,
                      frozen=args.frozen, checkpoint=ckpt,
-                     **train_and_test(cfg, osp.join(cfg.work_dir,
-                                                    'run.log'))),
+                     **train_segmentor(cfg)),
         json_digest([config_digest(cfg), checkpoint_mtime(ckpt),
                      args.data_set]))
 
@@ -270,17 +282,20 @@ def main():
                   for seed, m in order}
     args.normalisation = shared_normalisation(
         [c for c in checkpoint.values() if c])
-    import finola_mm  # noqa: F401  registers modules, safe loading
-    runs = []
-    for seed, m in order:
-        row, cached = segmentor_stage(m, checkpoint[seed, m], seed, args,
-                                      sizes)
-        progress.step(f'segmentor from {m}, seed {seed}: mIoU '
-                      f'{row["metrics"].get("mIoU")}', cached)
-        runs.append(row)
+    # --jobs segmentors at once, each in a spawned worker on its share of
+    # the cores: one segmentor gains little from a second core
+    threads = job_threads(args.jobs)
+    done = run_jobs(
+        segmentor_stage,
+        {(seed, m): (m, checkpoint[seed, m], seed, args, sizes)
+         for seed, m in order}, args.jobs, threads, progress,
+        lambda k, r: f'segmentor from {k[1]}, seed {k[0]}: mIoU '
+        f'{r["metrics"].get("mIoU")}')
+    runs = [done[k][0] for k in order]
     summary = summarise(runs, [CONTROL] + methods)
 
     import torch
+    threads = threads if args.jobs > 1 else torch.get_num_threads()
     source = source_line(args, sizes['pretrain_iters'],
                          sizes['pretrain_batch'])
     note = (f'UperNet, {args.encoder}, '
@@ -289,13 +304,15 @@ def main():
             f'of {sizes["seg_batch"]} images, {args.seeds} seed(s); '
             f'encoders: {source}; mIoU / aAcc (%) on '
             f'{meta["summary"][args.split]["images"]} {args.split} images, '
-            f'mean ± std over seeds; {torch.get_num_threads()} threads. '
+            f'mean ± std over seeds; {args.jobs} job(s) at once, '
+            f'{threads} thread(s) each. '
             f'Verdict: {verdict_line(summary["verdict"])}')
     write_report(osp.join(args.out_dir, 'transfer_seg'), dict(main=table(
         f'transfer_seg: {args.encoder}', *table_rows(summary), note)),
         dict(set=args.set, sizes=sizes, split=args.split, source=source,
              from_benchmark=args.from_benchmark,
-             normalisation=args.normalisation, runs=runs, **summary), start)
+             normalisation=args.normalisation, jobs=args.jobs,
+             threads=threads, runs=runs, **summary), start)
     print('\n' + verdict_line(summary['verdict']))
 
 

@@ -13,7 +13,7 @@ from .configs import (CONFIG_LOCK, DATASET_CONFIGS, PRETRAIN_CONFIGS,
                       shorten_schedule)
 from .report import (bar_chart, fmt, markdown_table, mean_std, paired_delta,
                      run_meta, table, table_markdown, write_report)
-from .runs import (cancel_on_failure, read_scalars, run_logged, set_threads,
+from .runs import (cancel_on_failure, read_scalars, run_logged, start_worker,
                    short_pretrain, test_pipeline_images, train_and_test,
                    train_in_subprocess, usable_cores)
 from .stages import Progress, config_stage, log, stage
@@ -25,7 +25,7 @@ __all__ = [
     'json_digest', 'log', 'markdown_table', 'mask_generator_step',
     'mean_std', 'paired_delta', 'parse_ckpts', 'pretrain_config',
     'pretrain_methods', 'read_scalars', 'run_logged', 'run_meta',
-    'set_threads', 'shared_normalisation', 'short_pretrain',
+    'start_worker', 'shared_normalisation', 'short_pretrain',
     'short_pretrain_config', 'shorten_schedule', 'stage', 'table',
     'table_markdown', 'test_pipeline_images', 'train_and_test',
     'train_in_subprocess', 'usable_cores', 'write_report'

@@ -144,7 +144,28 @@ def cancel_on_failure(pool):
         raise
 
 
-def set_threads(threads: int) -> None:
-    """A worker process's share of the cores."""
+PR_SET_PDEATHSIG, PR_GET_PDEATHSIG = 1, 2  # linux/prctl.h
+
+
+def start_worker(threads: int) -> None:
+    """A pool worker's start: its share of the cores, and (Linux) killed
+    when the benchmark that started it dies, so that a killed benchmark
+    leaves no orphan training on beside its rerun."""
+    import ctypes
+    import signal
+
     import torch
     torch.set_num_threads(threads)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG,
+                                                 signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the orphan finishes
+        pass
+
+
+def parent_death_signal() -> int:
+    """The signal this process gets when its parent dies (0: none)."""
+    import ctypes
+    sig = ctypes.c_int(0)
+    ctypes.CDLL(None).prctl(PR_GET_PDEATHSIG, ctypes.byref(sig))
+    return sig.value

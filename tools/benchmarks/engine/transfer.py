@@ -1,10 +1,14 @@
 """What transfer_det and transfer_seg share: where the encoders come from
 (the classification benchmark's checkpoints by default, one start for every
 method), the split scored, and the per-seed table with its verdict."""
+import os
 import os.path as osp
-from typing import Callable, Optional, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from typing import Callable, Hashable, Optional, Sequence
 
 from .report import mean_std, paired_delta
+from .runs import cancel_on_failure, start_worker, usable_cores
 
 CONTROL = 'random-init'
 BASELINE = 'mae'  # every row's second paired difference
@@ -52,6 +56,52 @@ def resolve_source(parser, args, encoder: str) -> None:
                          f'classification benchmark has no {encoder} '
                          f'configs on that dataset; give --from-benchmark '
                          f'fmnist, --pretrain-here or --ckpt')
+
+
+def add_jobs_argument(parser, what: str) -> None:
+    """--jobs: how many ``what`` run at once (default 2, 1 on one core)."""
+    parser.add_argument('--jobs', type=int, default=min(2, usable_cores()),
+                        help=f'{what} run at once, each on cores / jobs '
+                        f'threads, where cores are the ones this process '
+                        f'may use, or OMP_NUM_THREADS if set (default: 2, '
+                        f'1 on one core; one run gains little from a second '
+                        f'core, docs/detection_transfer.md)')
+
+
+def job_threads(jobs: int) -> int:
+    """Each of ``jobs`` runs' share of the cores; with more than one job,
+    OMP_NUM_THREADS is set to it for the processes started from here."""
+    threads = max(1, usable_cores() // jobs)
+    if jobs > 1:
+        os.environ['OMP_NUM_THREADS'] = str(threads)
+    return threads
+
+
+def run_jobs(stage_fn: Callable, calls: dict, jobs: int, threads: int,
+             progress, what: Callable[[Hashable, dict], str]) -> dict:
+    """``stage_fn(*calls[key])`` -> (result, cached) for every key ->
+    {key: (result, cached)}. With ``jobs`` 1 in this process (its log lines
+    in order), else in ``jobs`` spawned workers of ``threads`` threads each
+    (``stage_fn`` must be importable). ``progress`` steps with
+    ``what(key, result)``. A failed run or Ctrl-C cancels the queued ones;
+    finished stages are on disk."""
+    done = {}
+    if jobs == 1:
+        for key, call in calls.items():
+            done[key] = stage_fn(*call)
+            progress.step(what(key, done[key][0]), done[key][1])
+        return done
+    with ProcessPoolExecutor(jobs, get_context('spawn'),
+                             initializer=start_worker,
+                             initargs=(threads, )) as pool, \
+            cancel_on_failure(pool):
+        futures = {pool.submit(stage_fn, *call): key
+                   for key, call in calls.items()}
+        for future in as_completed(futures):
+            key = futures[future]
+            done[key] = future.result()
+            progress.step(what(key, done[key][0]), done[key][1])
+    return done
 
 
 def score_once(cfg, args) -> None:
