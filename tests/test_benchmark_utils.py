@@ -131,6 +131,21 @@ def test_transfer_workers_die_with_the_benchmark():
             signal.SIGKILL
 
 
+def test_jobs_below_one_is_refused_with_the_fix(capsys):
+    """Both transfer tools' --jobs: 0, negative or not a number is a parser
+    error that says what to give."""
+    import argparse
+
+    from tools.benchmarks.engine.transfer import add_jobs_argument
+    parser = argparse.ArgumentParser()
+    add_jobs_argument(parser, 'runs')
+    assert parser.parse_args(['--jobs', '3']).jobs == 3
+    for bad in ('0', '-1', 'two'):
+        with pytest.raises(SystemExit):
+            parser.parse_args(['--jobs', bad])
+        assert f'--jobs: {bad}: give 1 or more' in capsys.readouterr().err
+
+
 def test_pretraining_configs_load_from_several_threads():
     """transfer_det --jobs N builds pretraining configs in N threads; without
     a lock MMEngine's pkg_resources reload made some of them fail."""

@@ -325,8 +325,6 @@ def parse_args():
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a tiny set (tests)')
     args = parser.parse_args()
-    if args.jobs < 1:
-        parser.error(f'--jobs {args.jobs}: give 1 or more')
     known = PRETRAIN_METHODS[ENCODERS[args.encoder][0]]
     for key in args.pretrain_options or {}:
         name, sep, _ = key.rpartition(':')
@@ -448,14 +446,12 @@ def main():
         split=args.split, normalisation=args.normalisation,
         checkpoint_mtime=checkpoint_mtime(checkpoint[seed, m]),
         pretrain_config_sha256=digests.get(m))) for seed, m in order}
-    done = run_jobs(detector_stage, {k: calls[k] for k in order}, args.jobs,
-                    threads, progress,
+    done = run_jobs(detector_stage, calls, args.jobs, threads, progress,
                     lambda k, r: f'detector from {k[1]}, seed {k[0]}')
     runs = [done[k][0] for k in order]
     summary = summarise(runs, [CONTROL] + methods)
 
     import torch
-    threads = threads if args.jobs > 1 else torch.get_num_threads()
     source = source_line(args, sizes['pretrain_iters'],
                          sizes['pretrain_batch'], args.start)
     note = (f'{args.detector}, {args.encoder}, '

@@ -128,8 +128,6 @@ def parse_args():
     parser.add_argument('--smoke', action='store_true',
                         help='a few iterations on a few images (tests)')
     args = parser.parse_args()
-    if args.jobs < 1:
-        parser.error(f'--jobs {args.jobs}: give 1 or more')
     if args.pretrain_iters and not args.pretrain_here:
         parser.error('--pretrain-iters shapes pretraining here: add '
                      '--pretrain-here')
@@ -294,8 +292,6 @@ def main():
     runs = [done[k][0] for k in order]
     summary = summarise(runs, [CONTROL] + methods)
 
-    import torch
-    threads = threads if args.jobs > 1 else torch.get_num_threads()
     source = source_line(args, sizes['pretrain_iters'],
                          sizes['pretrain_batch'])
     note = (f'UperNet, {args.encoder}, '

@@ -1,6 +1,7 @@
 """What transfer_det and transfer_seg share: where the encoders come from
 (the classification benchmark's checkpoints by default, one start for every
 method), the split scored, and the per-seed table with its verdict."""
+import argparse
 import os
 import os.path as osp
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -59,8 +60,14 @@ def resolve_source(parser, args, encoder: str) -> None:
 
 
 def add_jobs_argument(parser, what: str) -> None:
-    """--jobs: how many ``what`` run at once (default 2, 1 on one core)."""
-    parser.add_argument('--jobs', type=int, default=min(2, usable_cores()),
+    """--jobs: how many ``what`` run at once (default 2, 1 on one core);
+    anything but a whole number >= 1 is a parser error."""
+    def count(value: str) -> int:
+        if not value.isdigit() or int(value) < 1:
+            raise argparse.ArgumentTypeError(f'{value}: give 1 or more')
+        return int(value)
+
+    parser.add_argument('--jobs', type=count, default=min(2, usable_cores()),
                         help=f'{what} run at once, each on cores / jobs '
                         f'threads, where cores are the ones this process '
                         f'may use, or OMP_NUM_THREADS if set (default: 2, '
@@ -69,11 +76,14 @@ def add_jobs_argument(parser, what: str) -> None:
 
 
 def job_threads(jobs: int) -> int:
-    """Each of ``jobs`` runs' share of the cores; with more than one job,
-    OMP_NUM_THREADS is set to it for the processes started from here."""
+    """The threads each of ``jobs`` runs gets: with more than one, its
+    share of the cores, set as OMP_NUM_THREADS for the processes started
+    from here; with one, torch's own in this process."""
+    if jobs == 1:
+        import torch
+        return torch.get_num_threads()
     threads = max(1, usable_cores() // jobs)
-    if jobs > 1:
-        os.environ['OMP_NUM_THREADS'] = str(threads)
+    os.environ['OMP_NUM_THREADS'] = str(threads)
     return threads
 
 
