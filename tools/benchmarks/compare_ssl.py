@@ -71,6 +71,13 @@ CIFAR10_ANCHORS = (
     ('anchor: ViT-Tiny MAE, 2,000 epochs, fine-tuned',
      {'finetune/top1': 89.8}),
 )
+FMNIST_ANCHORS = (
+    ('anchor: raw pixels, untuned probe (FINOLA.md)',
+     {'linear/top1': 81.8, 'knn/top1': 82.98, 'lowshot/top1': 78.12}),
+    ('anchor: MAE, 3 seeds, all 60,000 images, untuned probe (2026-12-01)',
+     {'linear/top1': 82.30, 'knn/top1': 80.20, 'finetune/top1': 81.97,
+      'lowshot/top1': 77.12}),
+)
 # the evaluation configs (configs/benchmarks/) on each dataset, and the
 # images pretraining reads (its `train` split) for the epoch count
 DATASETS = {
@@ -78,7 +85,8 @@ DATASETS = {
                    chosen=f'{RECOMMENDED}, chosen on test (2026-11-30)',
                    probe='linear-probe_{}_1xb256-500it_fmnist-32px.py',
                    finetune='fine-tune_{}_1xb128-2k_fmnist-32px.py',
-                   supervised='supervised_{}_1xb128-2k_fmnist-32px.py'),
+                   supervised='supervised_{}_1xb128-2k_fmnist-32px.py',
+                   anchors=FMNIST_ANCHORS),
     'cifar10': dict(title='CIFAR-10 32 px', train_images=45000,
                     chosen='masked-finola-b, chosen on val (2026-12-03)',
                     probe='linear-probe_{}_1xb256-500it_cifar10-32px.py',
