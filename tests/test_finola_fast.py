@@ -184,3 +184,34 @@ def test_auto_falls_back_to_torch_with_one_warning_if_the_kernel_fails(
         torch.testing.assert_close(a, b)
     with pytest.raises(RuntimeError, match='forced'):
         line_and_grads('triton')
+
+
+def test_auto_on_cuda_resolves_once_through_block_wise_completion(
+        monkeypatch):
+    """complete_quadrants resolves impl='auto' and each of its grow_line
+    calls resolves the result again: on CUDA that is AUTO_TRITON, which
+    must pass (it raised 'impl must be one of', 2026-12-04, the first
+    Masked FINOLA-B run on a GPU). The kernels are the PyTorch path here,
+    so the block equals impl='torch'; after a kernel failure AUTO_TRITON
+    resolves to 'torch'."""
+    from finola_mm.finola import complete_quadrants
+    from finola_mm.ops import finola_line, finola_line_triton
+    from finola_mm.ops.finola_line import AUTO_TRITON
+
+    monkeypatch.setattr(finola_line_triton, 'triton_available', lambda: True)
+    monkeypatch.setattr(finola_line, 'triton_failure', None)
+    monkeypatch.setattr(finola_line_triton, 'triton_forward',
+                        finola_line.torch_forward)
+    monkeypatch.setattr(finola_line_triton, 'triton_backward',
+                        finola_line.torch_backward)
+    cuda = torch.device('cuda')     # resolve_impl reads only its type
+    assert resolve_impl(resolve_impl('auto', cuda, short_chains=True),
+                        cuda) == AUTO_TRITON
+    gen = torch.Generator().manual_seed(0)
+    block = torch.randn(2, 6, 2, 3, generator=gen)
+    A, B = (torch.randn(6, 6, generator=gen) * 0.2 for _ in range(2))
+    torch.testing.assert_close(
+        complete_quadrants(block, A, B, (1, 0), impl=AUTO_TRITON),
+        complete_quadrants(block, A, B, (1, 0), impl='torch'))
+    monkeypatch.setattr(finola_line, 'triton_failure', RuntimeError('x'))
+    assert resolve_impl(AUTO_TRITON, cuda) == 'torch'

@@ -40,12 +40,15 @@ def resolve_impl(impl: str, device: torch.device,
                  short_chains: bool = False) -> str:
     """'auto' -> Triton on CUDA when Triton imports (as :data:`AUTO_TRITON`,
     falling back to 'torch' if the kernel fails; after one failure, 'torch'
-    straight away), else 'torch'.
+    straight away), else 'torch'. A resolved impl resolves to itself.
 
     ``short_chains`` (block-wise quadrant completion): on the CPU 'auto'
     keeps the autograd loop there, which measured faster for its few short
     chains (Masked FINOLA-B, docs/fast_finola.md).
     """
+    if impl == AUTO_TRITON:  # already resolved: block-wise resolves, then
+        # each of its grow_line calls resolves again
+        return 'torch' if triton_failure is not None else impl
     if impl not in IMPLS:
         raise ValueError(f'FINOLA impl must be one of {IMPLS}, got {impl!r}.')
     if impl != 'auto':
