@@ -30,8 +30,9 @@ def pooled_features(outs, num_extra_tokens: Optional[int] = None) -> Tensor:
 def extract_features(model: nn.Module, batches, progress: bool = False,
                      forward=None, num_extra_tokens: Optional[int] = None
                      ) -> tuple:
-    """(features (N, D), labels (N,)) of collated batches (a DataLoader or a
-    list) through ``model.backbone``, pooled as the probe reads them.
+    """(features (N, D), labels (N,)), on the CPU, of collated batches (a
+    DataLoader or a list) through ``model.backbone``, pooled as the probe
+    reads them.
 
     ``model``'s data preprocessor normalises. ``forward(backbone, inputs)``
     gives the backbone's outputs (default: ``backbone(inputs)``; a
@@ -46,7 +47,7 @@ def extract_features(model: nn.Module, batches, progress: bool = False,
     for data in batches:
         data = model.data_preprocessor(data, False)
         feats.append(pooled_features(forward(model.backbone, data['inputs']),
-                                     num_extra_tokens))
+                                     num_extra_tokens).cpu())
         labels.append(torch.cat([s.gt_label for s in data['data_samples']]))
         if bar:
             bar.update(len(labels[-1]))
@@ -199,6 +200,8 @@ def frozen_features(cfg, train_indices=None, test_indices=None,
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     model = build_model(cfg)
     model.init_weights()
+    if torch.cuda.is_available():  # the encoder's pass; read-outs stay on CPU
+        model.cuda()
     init = model.backbone.init_cfg
     if isinstance(init, dict) and init.get('type') == 'Pretrained':
         assert_backbone_fits(model.backbone, init['checkpoint'],
