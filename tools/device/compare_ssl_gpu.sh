@@ -12,6 +12,14 @@
 # files (absolute checkpoint paths, config digests) read back here as a
 # finished run: copy $OUT/stages.tar's work dir over yours and rerun
 # compare_ssl without --shard for the table.
+#
+# Measured on an H200 (2026-12-04, 27 shards, one job each, fp32): the
+# 12 control jobs took 3.9-6.3 min; the 12 MAE, SimMIM and element-wise
+# jobs had not finished at 7.5 min (27 processes time-share one GPU and 16
+# cores; the block-wise ones hit the impl='auto' bug fixed that day), so a
+# full run needs more than one 10-minute call: fewer shards, or the
+# pretraining jobs in a call of their own (finished stages are kept while
+# the machine stays warm; a fresh one needs the work dir carried).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-work_dirs/device}
