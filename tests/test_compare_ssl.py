@@ -50,6 +50,10 @@ def test_compare_ssl_smoke_reports_every_method(tmp_path):
     # MAE's paired difference with itself is exactly 0 per seed
     mae = rows[len(CONTROLS)]
     assert mae[head.index('Δ linear vs mae')] == '+0.00 ± 0.00'
+    # the caption names the recommended setting, and that it did not run
+    assert 'The recommended Masked FINOLA setting: masked-finola-e-' \
+        'recommended, chosen on test (2026-11-30) (not run here).' \
+        in run.stdout
     stem = out / 'compare_ssl_vit-tiny-p4_test_smoke'
     report = json.loads(stem.with_suffix('.json').read_text())
     assert report['meta']['total_wall_s'] > 0 and \

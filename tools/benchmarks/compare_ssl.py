@@ -23,7 +23,7 @@ Each metric is a mean ± std over ``--seeds`` seeds, and every row gets the
 paired (same-seed) difference against both controls and against the best
 baseline (MAE or SimMIM, by mean linear top-1).
 
-    python tools/benchmarks/compare_ssl.py                # 3 seeds, ~2 h, 2 CPUs
+    python tools/benchmarks/compare_ssl.py                # 3 seeds, ~3 h, 2 CPUs
     python tools/benchmarks/compare_ssl.py --budget gpu   # >= 20 epochs each
     python tools/benchmarks/compare_ssl.py --seeds 1 --no-finetune
     python tools/benchmarks/compare_ssl.py --encoder mobile-former-tiny
@@ -100,8 +100,9 @@ RAW = 'raw-pixels'  # the normalised pixels themselves as features
 SUPERVISED = 'supervised'  # the fine-tune recipe from scratch, equal compute
 CONTROLS = (RANDOM, START, RAW, SUPERVISED)
 BASELINES = ('mae', 'simmim')
-# --budget presets (docs/evaluation.md). 'cpu' is the default: 3 seeds fit
-# in about 2 hours on 2 cores. It aims at a budget where pretraining clearly
+# --budget presets (docs/evaluation.md). 'cpu' is the default: a seed of
+# Fashion-MNIST's 9 rows takes about 60 min in two single-thread shards on
+# 2 cores (2026-12-03), 3 seeds about 3 hours. It aims at a budget where pretraining clearly
 # matters (MAE >= the control + 8 linear points); measured (three seeds,
 # normalised inputs), MAE is +13.2, and more iterations add more
 # (docs/evaluation.md). 'gpu' is >= 20 epochs per
@@ -812,6 +813,7 @@ def main():
     frozen = next(r['frozen'] for r in results if r['frozen'])
     title = DATASETS[args.dataset]['title']
     best = rows[0]['best_control']
+    chosen = DATASETS[args.dataset]['chosen']
     budget = (
         f'{title}, budget {args.budget}: {args.pretrain_iters} pretraining '
         f'iterations, batch {args.pretrain_batch}; fine-tune '
@@ -826,8 +828,8 @@ def main():
         f'{args.split} ({frozen["num_test"] or frozen["num_val"]} images). '
         'Best control: ' + ', '.join(f'{k.split("/")[0]} {v}'
                                      for k, v in best.items())
-        + f'. The recommended Masked FINOLA setting: '
-        f'{DATASETS[args.dataset]["chosen"]}.')
+        + f'. The recommended Masked FINOLA setting: {chosen}'
+        + ('.' if chosen.split(',')[0] in names else ' (not run here).'))
     choice = screen_choice(rows) if args.split == 'val' else None
     if choice:
         budget += (f' Chosen by the screen\'s rule (the Masked FINOLA row '
