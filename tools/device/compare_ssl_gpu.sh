@@ -31,11 +31,8 @@ export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
 if [ "$(pwd -P)" != /work/main ]; then
   mkdir -p /work && ln -sfn "$(pwd -P)" /work/main && cd /work/main
 fi
-export PYTHONPATH=$PWD/.dev/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
 PY=${PYTHON:-python3}
-# mmpretrain's multimodal models import names newer transformers lack
-# (../shared/STACK.md); the machine is given back afterwards.
-$PY -m pip uninstall -y -q transformers >/dev/null 2>&1
+source tools/device/use_site.sh
 if [ "$DATASET" = fmnist ]; then
   mkdir -p data/fashion_mnist
   for f in .dev/fmnist/*.gz; do

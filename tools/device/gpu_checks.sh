@@ -33,9 +33,7 @@ RUN="$PY tools/device/standalone.py"
 } 2>&1 | tee "$OUT/env.txt"
 $RUN tools/device/cuda_correctness.py 2>&1 | tee "$OUT/correctness.txt"
 if [ -d .dev/site ]; then
-  export PYTHONPATH=$PWD/.dev/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
-  # mmpretrain's multimodal models import names newer transformers lack
-  $PY -m pip uninstall -y -q transformers >/dev/null 2>&1
+  source tools/device/use_site.sh
   for impl in ${IMPLS:-auto}; do  # IMPLS="auto torch reference" compares
     methods=""; [ "$impl" = auto ] || methods="--methods masked-finola-b masked-finola-e"
     for spec in "vit-tiny-p4 1024" "vit-base-p16 64"; do
